@@ -26,16 +26,12 @@ TESTING = env.bool("PORTAL_TESTING", default="pytest" in sys.modules)
 if PRODUCTION:
     for required in ("SECRET_KEY", "ALLOWED_HOSTS"):
         if not env.str(required, default=""):
-            raise ImproperlyConfigured(
-                f"{required} must be set when DJANGO_ENV=production."
-            )
+            raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production.")
     SECRET_KEY = env.str("SECRET_KEY")
     DEBUG = env.bool("DEBUG", default=False)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env.str(
-        "SECRET_KEY", default="insecure-development-key-never-used-in-production"
-    )
+    SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-used-in-production")
     DEBUG = env.bool("DEBUG", default=not TESTING)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 

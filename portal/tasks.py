@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 
 @shared_task(name="portal.tasks.heartbeat")
-def heartbeat(token: str = "beat") -> str:
+def heartbeat(marker: str = "beat") -> str:
     """Record that a worker ran a task; the health check and CI read it back."""
-    cache.set(f"portal:heartbeat:{token}", "ok", timeout=3600)
-    return token
+    cache.set(f"portal:heartbeat:{marker}", "ok", timeout=3600)
+    return marker

@@ -15,8 +15,19 @@ def celery_worker_process():
         pytest.fail("REDIS_URL must be set for tests marked redis.")
     env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="false", PORTAL_TESTING="false")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         cwd=Path(settings.BASE_DIR),
         env=env,
         stdout=subprocess.PIPE,
