@@ -1,0 +1,87 @@
+"""Who may do what, as django-rules predicates shared by pages, API and services.
+
+The user's memberships and verified-email state are read once per request
+and kept on the user object, so checking many objects costs no extra query.
+"""
+
+import rules
+from allauth.account.models import EmailAddress
+
+from .models import Membership, MembershipRole, VerificationStatus
+
+
+def _memberships(user) -> dict[int, Membership]:
+    """The user's memberships by organisation id, fetched once per user object."""
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = {
+            membership.organisation_id: membership
+            for membership in Membership.objects.filter(user=user).select_related("organisation")
+        }
+        user._portal_memberships = cached
+    return cached
+
+
+def forget_cached_permissions(user) -> None:
+    """Drop what was cached on the user object after their memberships change."""
+    for attribute in ("_portal_memberships", "_portal_email_verified"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def user_memberships(user) -> list[Membership]:
+    if not user or not user.is_authenticated:
+        return []
+    return list(_memberships(user).values())
+
+
+@rules.predicate
+def is_authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def has_verified_email(user) -> bool:
+    if not is_authenticated(user):
+        return False
+    cached = getattr(user, "_portal_email_verified", None)
+    if cached is None:
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        user._portal_email_verified = cached
+    return cached
+
+
+@rules.predicate
+def is_moderator(user) -> bool:
+    return is_authenticated(user) and user.is_portal_moderator
+
+
+@rules.predicate
+def is_member_of(user, organisation) -> bool:
+    if organisation is None or not is_authenticated(user):
+        return False
+    return organisation.pk in _memberships(user)
+
+
+@rules.predicate
+def is_representative_of(user, organisation) -> bool:
+    if organisation is None or not is_authenticated(user):
+        return False
+    membership = _memberships(user).get(organisation.pk)
+    return membership is not None and membership.role == MembershipRole.REPRESENTATIVE
+
+
+@rules.predicate
+def is_verified_organisation(user, organisation) -> bool:
+    return organisation is not None and organisation.status == VerificationStatus.VERIFIED
+
+
+can_act = is_authenticated & has_verified_email
+# Endorsing and signing: a representative of a verified organisation.
+can_act_for_organisation = can_act & is_verified_organisation & is_representative_of
+# Commenting on an organisation's behalf: any member of a verified organisation.
+can_speak_for_organisation = can_act & is_verified_organisation & is_member_of
+
+rules.add_perm("accounts.act_for_organisation", can_act_for_organisation)
+rules.add_perm("accounts.speak_for_organisation", can_speak_for_organisation)
+rules.add_perm("accounts.moderate", can_act & is_moderator)
