@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("portal.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("recommendations.urls")),
