@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests that need a real broker and worker run only when REDIS_URL is set.
 PYTEST_MARKERS := $(if $(REDIS_URL),,-m "not redis")
 
-.PHONY: install run test lint format messages messages-check check-deploy worker beat clean
+.PHONY: install run test lint format messages messages-check check-deploy compose-check worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
@@ -53,6 +53,14 @@ messages-check: install
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=portal.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Validates docker-compose.yml with the example environment (placeholder
+# secrets: .env.example leaves them empty on purpose). Needs `docker-compose`
+# or `docker compose`; no engine is needed.
+COMPOSE := $(shell command -v docker-compose 2>/dev/null || echo docker compose)
+compose-check:
+	SECRET_KEY=placeholder POSTGRES_PASSWORD=placeholder \
+		$(COMPOSE) --env-file .env.example -f docker-compose.yml config -q
 
 worker: install
 	$(BIN)/celery -A portal worker --loglevel=INFO

@@ -52,7 +52,7 @@ def test_a_real_worker_runs_a_task_sent_through_redis(celery_worker_process):
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        heartbeat.apply_async(args=[token])
+        heartbeat.apply_async(args=[token], queue=celery_worker_process.queue)
     finally:
         app.conf.task_always_eager = previous
     deadline = time.monotonic() + 30
@@ -60,4 +60,5 @@ def test_a_real_worker_runs_a_task_sent_through_redis(celery_worker_process):
         if cache.get(f"portal:heartbeat:{token}") == "ok":
             break
         time.sleep(0.2)
-    assert cache.get(f"portal:heartbeat:{token}") == "ok"
+    assert cache.get(f"portal:heartbeat:{token}") == "ok", celery_worker_process.log()
+    assert "Task portal.tasks.heartbeat[" in celery_worker_process.log()
