@@ -7,7 +7,7 @@ and kept on the user object, so checking many objects costs no extra query.
 import rules
 from allauth.account.models import EmailAddress
 
-from .models import Membership, MembershipRole, VerificationStatus
+from .models import Membership, MembershipRole, OrganisationKind, VerificationStatus
 
 
 def _memberships(user) -> dict[int, Membership]:
@@ -76,6 +76,18 @@ def is_verified_organisation(user, organisation) -> bool:
     return organisation is not None and organisation.status == VerificationStatus.VERIFIED
 
 
+@rules.predicate
+def is_delegate(user) -> bool:
+    """A member of a verified government delegation."""
+    if not is_authenticated(user):
+        return False
+    return any(
+        membership.organisation.status == VerificationStatus.VERIFIED
+        and membership.organisation.kind == OrganisationKind.GOVERNMENT
+        for membership in _memberships(user).values()
+    )
+
+
 can_act = is_authenticated & has_verified_email
 # Endorsing and signing: a representative of a verified organisation.
 can_act_for_organisation = can_act & is_verified_organisation & is_representative_of
@@ -85,3 +97,6 @@ can_speak_for_organisation = can_act & is_verified_organisation & is_member_of
 rules.add_perm("accounts.act_for_organisation", can_act_for_organisation)
 rules.add_perm("accounts.speak_for_organisation", can_speak_for_organisation)
 rules.add_perm("accounts.moderate", can_act & is_moderator)
+rules.add_perm("accounts.register_organisation", can_act)
+rules.add_perm("accounts.manage_organisation", can_act & (is_representative_of | is_moderator))
+rules.add_perm("accounts.verify_organisation", can_act & is_moderator)
