@@ -1,0 +1,429 @@
+"""Reads for consultations, shaped so that every page issues a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrganisationKind
+from accounts.rules import user_memberships
+from recommendations.models import Recommendation
+
+from .models import (
+    EDIT_WINDOW,
+    Comment,
+    Consultation,
+    ConsultationScope,
+    Endorsement,
+    EndorsementChange,
+    Flag,
+    Follow,
+    ModerationAction,
+    OrganisationParticipation,
+    PersonParticipation,
+    RecommendationStats,
+    Stance,
+    Suspension,
+    Synthesis,
+)
+from .rules import (
+    consultation_moderator_ids,
+    is_consultation_moderator,
+    is_suspended_from,
+)
+
+COMMENTS_PER_PAGE = 20
+COMMENT_SORTS = {
+    "oldest": ("created_at", "id"),
+    "newest": ("-created_at", "-id"),
+    "replies": ("-reply_count", "-created_at", "-id"),
+}
+# A gender figure is shown only for groups of at least this many people, and
+# the breakdown only when the consultation has at least GENDER_MIN_TOTAL
+# people; smaller groups are folded into "other or not stated".
+GENDER_MIN_CELL = 5
+GENDER_MIN_TOTAL = 10
+GENDER_GROUPS = {
+    "woman": ("woman", "female", "f", "women", "femme", "mujer", "girl"),
+    "man": ("man", "male", "m", "men", "homme", "hombre", "boy"),
+    "non_binary": ("non-binary", "nonbinary", "non binary", "enby", "genderqueer"),
+}
+GENDER_LABELS = {
+    "woman": _("Women"),
+    "man": _("Men"),
+    "non_binary": _("Non-binary people"),
+    "other": _("Other self-description or not stated"),
+}
+
+
+def consultation_list() -> QuerySet[Consultation]:
+    return Consultation.objects.select_related("forum").order_by("-closes_at", "-id")
+
+
+def consultation_get(pk: int) -> Consultation:
+    """One consultation with its Forum and its moderators' ids (for the rules)."""
+    consultation = Consultation.objects.select_related("forum").get(pk=pk)
+    consultation_moderator_ids(consultation)
+    return consultation
+
+
+def consultation_recommendations(consultation: Consultation) -> QuerySet[Recommendation]:
+    """The recommendations in scope, in the report's order."""
+    recommendations = Recommendation.objects.select_related("session")
+    if consultation.scope == ConsultationScope.SESSIONS:
+        recommendations = recommendations.filter(session__in=consultation.sessions.values("pk"))
+    elif consultation.scope == ConsultationScope.RECOMMENDATIONS:
+        recommendations = recommendations.filter(pk__in=consultation.recommendations.values("pk"))
+    return recommendations.order_by("session__number", "number")
+
+
+def consultation_recommendation_rows(consultation: Consultation) -> list[Recommendation]:
+    """Recommendations in scope, each with ``stats`` from the counters (two queries)."""
+    recommendations = list(consultation_recommendations(consultation))
+    stats = {
+        row.recommendation_id: row
+        for row in RecommendationStats.objects.filter(consultation=consultation)
+    }
+    for recommendation in recommendations:
+        recommendation.stats = stats.get(recommendation.pk) or RecommendationStats(
+            consultation=consultation, recommendation=recommendation
+        )
+    return recommendations
+
+
+def recommendation_in_consultation(consultation: Consultation, slug: str) -> Recommendation:
+    """A recommendation by slug, only if it is in the consultation's scope."""
+    return consultation_recommendations(consultation).get(slug=slug)
+
+
+def _gender_group(value: str) -> str:
+    value = (value or "").strip().lower()
+    for group, words in GENDER_GROUPS.items():
+        if value in words:
+            return group
+    return "other"
+
+
+def suppress_gender_counts(values: list[str]) -> list[tuple[str, int]]:
+    """Aggregate self-described genders so that nobody's can be told.
+
+    Values are mapped to a few groups (free text is never shown); groups under
+    GENDER_MIN_CELL people are folded into "other or not stated"; below
+    GENDER_MIN_TOTAL people in all, nothing is shown.
+    """
+    if len(values) < GENDER_MIN_TOTAL:
+        return []
+    counts: dict[str, int] = {}
+    for value in values:
+        group = _gender_group(value)
+        counts[group] = counts.get(group, 0) + 1
+    shown: dict[str, int] = {"other": counts.pop("other", 0)}
+    for group, count in counts.items():
+        if count >= GENDER_MIN_CELL:
+            shown[group] = count
+        else:
+            shown["other"] += count
+    if len([count for count in shown.values() if count]) < 2:
+        # A single group would tell everyone's gender: show nothing.
+        return []
+    order = ["woman", "man", "non_binary", "other"]
+    return [(str(GENDER_LABELS[g]), shown[g]) for g in order if shown.get(g)]
+
+
+@dataclass
+class ParticipationFigures:
+    organisations: int = 0
+    people: int = 0
+    comments: int = 0
+    endorsements: int = 0
+    by_kind: list[tuple[str, int]] = field(default_factory=list)
+    by_region: list[tuple[str, int]] = field(default_factory=list)
+    by_gender: list[tuple[str, int]] = field(default_factory=list)
+
+
+def consultation_figures(consultation: Consultation) -> ParticipationFigures:
+    """Participation figures from the participation rows and counters (three queries)."""
+    kind_labels = dict(OrganisationKind.choices)
+    organisations = OrganisationParticipation.objects.filter(consultation=consultation)
+    by_kind_rows = (
+        organisations.values("organisation__kind")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation__kind")
+    )
+    by_region_rows = (
+        organisations.values("organisation__region")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation__region")
+    )
+    genders = list(
+        PersonParticipation.objects.filter(consultation=consultation).values_list(
+            "user__gender", flat=True
+        )
+    )
+    by_kind = [(str(kind_labels.get(r["organisation__kind"], "")), r["n"]) for r in by_kind_rows]
+    by_region = [(str(_(r["organisation__region"] or "")), r["n"]) for r in by_region_rows]
+    return ParticipationFigures(
+        organisations=sum(n for _label, n in by_kind),
+        people=len(genders),
+        comments=consultation.comment_count,
+        endorsements=consultation.endorsement_count,
+        by_kind=by_kind,
+        by_region=by_region,
+        by_gender=suppress_gender_counts(genders),
+    )
+
+
+@dataclass
+class Tally:
+    support: int = 0
+    reservations: int = 0
+    oppose: int = 0
+    by_kind: list[dict] = field(default_factory=list)
+    by_region: list[dict] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.support + self.reservations + self.oppose
+
+
+def _breakdown(rows, key: str, labels: dict | None = None) -> list[dict]:
+    table: dict[str, dict] = {}
+    for row in rows:
+        name = row[key] or ""
+        label = str(labels.get(name, name)) if labels else str(_(name))
+        entry = table.setdefault(
+            name, {"label": label, Stance.SUPPORT: 0, Stance.RESERVATIONS: 0, Stance.OPPOSE: 0}
+        )
+        entry[row["stance"]] = row["n"]
+    result = list(table.values())
+    for entry in result:
+        entry["support"] = entry.pop(Stance.SUPPORT)
+        entry["reservations"] = entry.pop(Stance.RESERVATIONS)
+        entry["oppose"] = entry.pop(Stance.OPPOSE)
+        entry["total"] = entry["support"] + entry["reservations"] + entry["oppose"]
+    return sorted(result, key=lambda e: (-e["total"], e["label"]))
+
+
+def recommendation_tally(consultation: Consultation, recommendation) -> Tally:
+    """Tallies by stance (counters) and by kind and region (two grouped queries)."""
+    stats = RecommendationStats.objects.filter(
+        consultation=consultation, recommendation=recommendation
+    ).first()
+    active = Endorsement.objects.active().filter(
+        consultation=consultation, recommendation=recommendation
+    )
+    by_kind = active.values("organisation__kind", "stance").annotate(n=Count("id")).order_by()
+    by_region = active.values("organisation__region", "stance").annotate(n=Count("id")).order_by()
+    return Tally(
+        support=stats.support_count if stats else 0,
+        reservations=stats.reservations_count if stats else 0,
+        oppose=stats.oppose_count if stats else 0,
+        by_kind=_breakdown(by_kind, "organisation__kind", dict(OrganisationKind.choices)),
+        by_region=_breakdown(by_region, "organisation__region"),
+    )
+
+
+def endorsement_list(consultation: Consultation, recommendation) -> list[Endorsement]:
+    """Active endorsements with their organisations and co-signed statements (one query)."""
+    return list(
+        Endorsement.objects.active()
+        .filter(consultation=consultation, recommendation=recommendation)
+        .select_related("organisation", "cosigned__organisation")
+        .order_by("stance", "created_at", "id")
+    )
+
+
+def endorsement_history(endorsement: Endorsement) -> list[EndorsementChange]:
+    return list(endorsement.changes.select_related("by").order_by("created_at", "id"))
+
+
+@dataclass
+class CommentPage:
+    page: Page
+    threads: list[Comment]
+    sort: str
+
+
+def _set_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:
+    """Decide, per viewer, what of a comment is shown; no query."""
+    is_author = bool(viewer and viewer.is_authenticated and comment.author_id == viewer.pk)
+    comment.viewer_is_author = is_author
+    comment.show_body = False
+    comment.show_hidden_reason = False
+    if comment.is_deleted:
+        comment.display = "deleted"
+    elif comment.is_hidden:
+        comment.display = "hidden"
+        comment.show_body = is_moderator or is_author
+        comment.show_hidden_reason = is_moderator or is_author
+    else:
+        comment.display = "visible"
+        comment.show_body = True
+    comment.can_edit = (
+        is_author and comment.display == "visible" and now - comment.created_at <= EDIT_WINDOW
+    )
+    comment.can_delete = is_author and comment.display == "visible"
+
+
+def comment_threads(
+    consultation: Consultation,
+    recommendation,
+    *,
+    viewer,
+    sort: str = "oldest",
+    page_number=1,
+    per_page: int = COMMENTS_PER_PAGE,
+) -> CommentPage:
+    """One page of threads with all their replies (three queries).
+
+    A deleted first comment stays as a placeholder only while it has replies;
+    a deleted reply stays only while another reply answers it.
+    """
+    if sort not in COMMENT_SORTS:
+        sort = "oldest"
+    roots = (
+        Comment.objects.filter(
+            consultation=consultation, recommendation=recommendation, root__isnull=True
+        )
+        .exclude(deleted_at__isnull=False, reply_count=0)
+        .select_related("author", "organisation")
+        .order_by(*COMMENT_SORTS[sort])
+    )
+    page = Paginator(roots, per_page).get_page(page_number)
+    threads = list(page.object_list)
+    replies_by_root: dict[int, list[Comment]] = {}
+    if threads:
+        replies = (
+            Comment.objects.filter(root__in=[c.pk for c in threads])
+            .select_related("author", "organisation", "parent__author", "parent__organisation")
+            .order_by("created_at", "id")
+        )
+        for reply in replies:
+            replies_by_root.setdefault(reply.root_id, []).append(reply)
+    is_moderator = is_consultation_moderator(viewer, consultation)
+    now = timezone.now()
+    for root in threads:
+        thread_replies = replies_by_root.get(root.pk, [])
+        answered = {r.parent_id for r in thread_replies if not r.is_deleted}
+        root.replies = [r for r in thread_replies if not r.is_deleted or r.pk in answered]
+        root.is_locked = root.locked_at is not None
+        _set_visibility(root, viewer, is_moderator, now)
+        for reply in root.replies:
+            reply.is_locked = root.is_locked
+            _set_visibility(reply, viewer, is_moderator, now)
+    return CommentPage(page=page, threads=threads, sort=sort)
+
+
+def synthesis_get(consultation: Consultation, recommendation) -> Synthesis | None:
+    return (
+        Synthesis.objects.filter(consultation=consultation, recommendation=recommendation)
+        .select_related("updated_by")
+        .first()
+    )
+
+
+@dataclass
+class ViewerState:
+    """What the signed-in person may do on a page, computed once per request."""
+
+    is_moderator: bool = False
+    is_suspended: bool = False
+    speaking_organisations: list = field(default_factory=list)
+    representing_organisations: list = field(default_factory=list)
+    follows_consultation: bool = False
+    follows_recommendation: bool = False
+    endorsements: dict = field(default_factory=dict)
+
+
+def viewer_state(viewer, consultation: Consultation, recommendation=None) -> ViewerState:
+    """The viewer's roles, follows and own organisations' endorsements (at most four queries)."""
+    state = ViewerState()
+    if not viewer or not viewer.is_authenticated:
+        return state
+    state.is_moderator = is_consultation_moderator(viewer, consultation)
+    state.is_suspended = is_suspended_from(viewer, consultation)
+    for membership in user_memberships(viewer):
+        organisation = membership.organisation
+        if not organisation.is_verified:
+            continue
+        state.speaking_organisations.append(organisation)
+        if membership.is_representative:
+            state.representing_organisations.append(organisation)
+    follows = Follow.objects.filter(user=viewer).filter(
+        Q(consultation=consultation)
+        | (Q(recommendation=recommendation) if recommendation else Q(pk__in=[]))
+    )
+    for follow in follows:
+        if follow.consultation_id:
+            state.follows_consultation = True
+        else:
+            state.follows_recommendation = True
+    if recommendation is not None and state.representing_organisations:
+        state.endorsements = {
+            e.organisation_id: e
+            for e in Endorsement.objects.filter(
+                consultation=consultation,
+                recommendation=recommendation,
+                organisation__in=state.representing_organisations,
+            )
+        }
+    return state
+
+
+def moderation_queue(viewer, *, consultation: Consultation | None = None) -> QuerySet[Comment]:
+    """Flagged comments in the consultations the viewer moderates, most flagged first."""
+    comments = Comment.objects.filter(open_flag_count__gt=0)
+    if not viewer.is_portal_moderator:
+        comments = comments.filter(consultation__moderators=viewer)
+    if consultation is not None:
+        comments = comments.filter(consultation=consultation)
+    return (
+        comments.select_related(
+            "author", "organisation", "consultation", "recommendation", "hidden_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.filter(resolved_at__isnull=True).select_related("user"),
+                to_attr="open_flags",
+            )
+        )
+        .order_by("-open_flag_count", "created_at", "id")
+    )
+
+
+def moderated_consultations(viewer) -> QuerySet[Consultation]:
+    consultations = Consultation.objects.select_related("forum")
+    if not viewer.is_portal_moderator:
+        consultations = consultations.filter(moderators=viewer)
+    return consultations.order_by("-closes_at", "-id")
+
+
+def audit_log(
+    viewer,
+    *,
+    consultation_id: int | None = None,
+    action: str = "",
+    actor_id: int | None = None,
+) -> QuerySet[ModerationAction]:
+    """The audit log as a moderator may read it, filtered."""
+    actions = ModerationAction.objects.select_related("actor", "consultation")
+    if not viewer.is_portal_moderator:
+        actions = actions.filter(consultation__moderators=viewer)
+    if consultation_id:
+        actions = actions.filter(consultation_id=consultation_id)
+    if action:
+        actions = actions.filter(action=action)
+    if actor_id:
+        actions = actions.filter(actor_id=actor_id)
+    return actions.order_by("-created_at", "-id")
+
+
+def active_suspensions(consultation: Consultation) -> list[Suspension]:
+    return list(
+        Suspension.objects.filter(consultation=consultation, lifted_at__isnull=True)
+        .select_related("user", "created_by")
+        .order_by("-created_at")
+    )

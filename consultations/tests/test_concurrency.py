@@ -1,0 +1,80 @@
+"""Twenty simultaneous endorsements by one organisation leave exactly one."""
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from consultations import services
+from consultations.models import (
+    STANCE_COUNTER,
+    Endorsement,
+    EndorsementChange,
+    RecommendationStats,
+    Stance,
+)
+from consultations.services import ConsultationError
+
+from .factories import ConsultationFactory, MembershipFactory, RecommendationFactory
+
+ATTEMPTS = 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_endorsements_leave_exactly_one():
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    membership = MembershipFactory()
+    organisation, user = membership.organisation, membership.user
+    barrier = threading.Barrier(ATTEMPTS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.endorsement_set(
+                consultation=consultation,
+                recommendation=recommendation,
+                organisation=organisation,
+                stance=Stance.SUPPORT if index % 2 else Stance.OPPOSE,
+                statement="" if index % 2 else "Not without safeguards.",
+                by=type(user).objects.get(pk=user.pk),
+            )
+            outcome = "ok"
+        except ConsultationError:
+            outcome = "refused"
+        except OperationalError as error:
+            # SQLite has one writer per database; the shared in-memory test
+            # database reports the lock at once instead of waiting for it.
+            outcome = "locked" if "locked" in str(error) else f"error: {error!r}"
+        except Exception as error:  # anything else would be a 500
+            outcome = f"error: {error!r}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(outcomes) == ATTEMPTS
+    assert [o for o in outcomes if o.startswith("error")] == []
+    assert outcomes.count("ok") >= 1
+    if connection.vendor == "postgresql":
+        assert "locked" not in outcomes
+    assert Endorsement.objects.count() == 1
+    endorsement = Endorsement.objects.get()
+    stats = RecommendationStats.objects.get()
+    # Counters agree with the row that won, whatever the interleaving.
+    assert stats.endorsement_total == 1
+    assert getattr(stats, STANCE_COUNTER[endorsement.stance]) == 1
+    assert EndorsementChange.objects.filter(endorsement=endorsement).exists()
+    consultation.refresh_from_db()
+    assert consultation.endorsement_count == 1
+    if connection.vendor == "postgresql":
+        # Row locks make every attempt wait its turn: each succeeds, none fails.
+        assert outcomes.count("ok") == ATTEMPTS
