@@ -51,7 +51,7 @@ messages-check: install
 	git diff --exit-code -I '^"POT-Creation-Date' -- locale/
 
 check-deploy: install
-	DJANGO_ENV=production SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=portal.example.org \
+	DJANGO_ENV=production SECRET_KEY=$$($(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))") ALLOWED_HOSTS=portal.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Validates docker-compose.yml with the example environment (placeholder

@@ -5,9 +5,11 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 WORKER_READY_TIMEOUT = 90  # seconds; a loaded CI machine can take a while to import Django
 
@@ -41,6 +43,11 @@ def celery_worker_process(tmp_path):
     env = dict(
         os.environ, CELERY_TASK_ALWAYS_EAGER="false", PORTAL_TESTING="false", PYTHONUNBUFFERED="1"
     )
+    if connection.vendor == "postgresql" and os.environ.get("DATABASE_URL"):
+        # The worker sees the test database, so a test marked
+        # django_db(transaction=True) can hand it rows to work on.
+        url = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
