@@ -318,7 +318,8 @@ def parse_report(text: str) -> ParsedReport:
     if not text.strip():
         raise ReportFormatError("expected the text of the report, but the file is empty.")
     lines = text.splitlines()
-    cursor = _Cursor(tokenize(text), last_line=len(lines))
+    last_line = max(number for number, line in enumerate(lines, start=1) if line.strip())
+    cursor = _Cursor(tokenize(text), last_line=last_line)
     report = _parse_front_matter(cursor)
     report.source_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     theme_names, summaries = _parse_executive_summary(cursor)

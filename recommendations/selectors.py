@@ -7,7 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
@@ -191,7 +201,12 @@ def _search_postgresql(query: str) -> list[SearchResult]:
         .annotate(
             rank=SearchRank(document, search_query),
             headline=SearchHeadline(
-                Concat("body", Value("\n\n"), Coalesce(examples_text, Value(""))),
+                Concat(
+                    "body",
+                    Value("\n\n"),
+                    Coalesce(examples_text, Value(""), output_field=TextField()),
+                    output_field=TextField(),
+                ),
                 search_query,
                 config=config,
                 start_sel=MARK_START,
