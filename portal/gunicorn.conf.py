@@ -22,6 +22,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Heartbeat files in memory, not on the container's overlay filesystem.
 _shm = "/dev/shm"  # noqa: S108 - a RAM disk, used as gunicorn recommends
 worker_tmp_dir = _shm if os.path.isdir(_shm) else None
+# No control socket: the container is managed from outside, and the
+# unprivileged user cannot write the default $HOME/.gunicorn/.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

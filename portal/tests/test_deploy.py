@@ -124,6 +124,7 @@ def test_gunicorn_settings_follow_the_environment(monkeypatch):
     config = runpy.run_path(str(ROOT / "portal/gunicorn.conf.py"))
     assert config["workers"] == 5
     assert config["bind"] == "0.0.0.0:8000"
+    assert config["control_socket_disable"] is True
 
 
 @pytest.mark.parametrize(
