@@ -1,6 +1,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,7 +39,7 @@ class UserPreferencesMiddleware:
         if signed_in and request.method == "POST" and request.path == reverse("set_language"):
             chosen = request.POST.get("language", "")
             if chosen in LANGUAGE_CODES and chosen != user.interface_language:
-                type(user).objects.filter(pk=user.pk).update(interface_language=chosen)
+                get_user_model().objects.filter(pk=user.pk).update(interface_language=chosen)
         return response
 
 

@@ -1,5 +1,7 @@
 """Factories for accounts: users (verified email by default), organisations, memberships."""
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -41,8 +43,36 @@ class UserFactory(factory.django.DjangoModelFactory):
         return obj
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def mfa_enable(user, secret: str = TOTP_SECRET) -> str:
+    """Give ``user`` an authenticator app (TOTP); returns its secret."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The current six-digit code for ``secret``, as an authenticator app shows it."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 class ModeratorFactory(UserFactory):
+    """A moderator with two-factor authentication on (``mfa=False`` for one without)."""
+
     is_moderator = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        mfa = kwargs.pop("mfa", True)
+        obj = super()._create(model_class, *args, **kwargs)
+        if mfa:
+            mfa_enable(obj)
+        return obj
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
