@@ -33,20 +33,26 @@ MARK_START, MARK_STOP = "\u27e6", "\u27e7"
 
 def _recommendations_in_order() -> QuerySet[Recommendation]:
     # Within one session: plain number order, without the join the default ordering needs.
-    return Recommendation.objects.order_by("number").prefetch_related("themes")
+    return Recommendation.objects.order_by("number")
 
 
 def session_list() -> QuerySet[Session]:
-    """The sessions in order, each with its recommendations and their themes."""
+    """The sessions in order, each with its recommendations."""
     return Session.objects.order_by("number").prefetch_related(
         Prefetch("recommendations", queryset=_recommendations_in_order())
     )
 
 
 def session_get(*, slug: str) -> Session:
+    """A session with its report, and its recommendations with their themes."""
     return get_object_or_404(
         Session.objects.select_related("report").prefetch_related(
-            Prefetch("recommendations", queryset=_recommendations_in_order())
+            Prefetch(
+                "recommendations",
+                queryset=_recommendations_in_order().prefetch_related(
+                    Prefetch("themes", queryset=Theme.objects.order_by("order", "id"))
+                ),
+            )
         ),
         slug=slug,
     )
