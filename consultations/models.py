@@ -148,6 +148,10 @@ class Consultation(models.Model):
     def get_status_display(self) -> str:
         return ConsultationStatus(self.status).label
 
+    @property
+    def closing_date_anywhere_on_earth(self):
+        return self.closes_at.astimezone(ANYWHERE_ON_EARTH).date()
+
 
 class RecommendationStats(models.Model):
     """Counters per recommendation within a consultation, kept by the services."""

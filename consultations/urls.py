@@ -1,3 +1,64 @@
+from django.urls import path
+
+from . import views
+
 app_name = "consultations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("consultations/", views.consultation_list, name="consultation-list"),
+    path("consultations/new/", views.consultation_create, name="consultation-create"),
+    path("consultations/forums/new/", views.forum_create, name="forum-create"),
+    path("consultations/forums/<int:pk>/edit/", views.forum_update, name="forum-update"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation-detail"),
+    path("consultations/<int:pk>/edit/", views.consultation_update, name="consultation-update"),
+    path("consultations/<int:pk>/extend/", views.consultation_extend, name="consultation-extend"),
+    path("consultations/<int:pk>/close/", views.consultation_close, name="consultation-close"),
+    path("consultations/<int:pk>/follow/", views.consultation_follow, name="consultation-follow"),
+    path("consultations/<int:pk>/suspensions/", views.suspension_list, name="suspension-list"),
+    path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/",
+        views.recommendation_detail,
+        name="recommendation-detail",
+    ),
+    path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/comments/",
+        views.comment_create,
+        name="comment-create",
+    ),
+    path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/endorse/",
+        views.endorsement_set,
+        name="endorsement-set",
+    ),
+    path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/withdraw/",
+        views.endorsement_withdraw,
+        name="endorsement-withdraw",
+    ),
+    path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/follow/",
+        views.recommendation_follow,
+        name="recommendation-follow",
+    ),
+    path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/synthesis/",
+        views.synthesis_edit,
+        name="synthesis-edit",
+    ),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
+    path("comments/<int:pk>/edit/", views.comment_update, name="comment-update"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("comments/<int:pk>/flag/", views.comment_flag, name="comment-flag"),
+    path("comments/<int:pk>/hide/", views.comment_hide, name="comment-hide"),
+    path("comments/<int:pk>/restore/", views.comment_restore, name="comment-restore"),
+    path(
+        "comments/<int:pk>/dismiss-flags/",
+        views.comment_flags_dismiss,
+        name="comment-dismiss-flags",
+    ),
+    path("comments/<int:pk>/lock/", views.thread_lock, name="thread-lock"),
+    path("comments/<int:pk>/unlock/", views.thread_unlock, name="thread-unlock"),
+    path("suspensions/<int:pk>/lift/", views.suspension_lift, name="suspension-lift"),
+    path("moderation/comments/", views.moderation_queue, name="moderation-queue"),
+    path("moderation/log/", views.audit_log, name="audit-log"),
+]

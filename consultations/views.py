@@ -1,1 +1,874 @@
+"""Pages for consultations: thin views over the selectors and services."""
 
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.middleware import mfa_setup_redirect
+from recommendations.models import Recommendation
+
+from . import selectors, services
+from .forms import (
+    AuditLogFilterForm,
+    CloseForm,
+    CommentEditForm,
+    CommentForm,
+    ConsultationForm,
+    CosignForm,
+    EndorsementForm,
+    ExtendForm,
+    FlagForm,
+    ForumForm,
+    OptionalReasonForm,
+    ReasonForm,
+    SuspendForm,
+    SynthesisForm,
+    WithdrawForm,
+)
+from .models import Comment, Consultation, Endorsement, Forum, Stance, Suspension
+from .rules import can_moderate_consultation, consultation_moderator_ids
+from .services import ConsultationError, consultation_closed_message
+
+AUDIT_LOG_PER_PAGE = 50
+QUEUE_PER_PAGE = 25
+
+
+# --- access ---------------------------------------------------------------------
+
+
+def _mfa_guard(request: HttpRequest) -> HttpResponse | None:
+    """Moderation pages need a signed-in moderator with two-factor authentication on."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_mfa_enabled(request.user):
+        return mfa_setup_redirect(request)
+    return None
+
+
+def _require_consultation_moderator(request: HttpRequest, consultation: Consultation):
+    """None when the person may moderate this consultation, else the response to send."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_moderate_consultation(request.user, consultation):
+        raise PermissionDenied
+    return _mfa_guard(request)
+
+
+def moderators_only(view):
+    """For pages across consultations: portal moderators and any consultation's moderators."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_portal_moderator or request.user.moderated_consultations.exists()):
+            raise PermissionDenied
+        response = _mfa_guard(request)
+        return response or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def portal_moderators_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_portal_moderator:
+            raise PermissionDenied
+        response = _mfa_guard(request)
+        return response or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _consultation(pk: int) -> Consultation:
+    try:
+        return selectors.consultation_get(pk)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+
+
+def _recommendation(consultation: Consultation, slug: str) -> Recommendation:
+    try:
+        return selectors.recommendation_in_consultation(consultation, slug)
+    except Recommendation.DoesNotExist:
+        raise Http404 from None
+
+
+def _comment(pk: int) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related(
+            "consultation__forum", "recommendation", "author", "organisation", "root"
+        ),
+        pk=pk,
+    )
+    consultation_moderator_ids(comment.consultation)
+    return comment
+
+
+def _data(request):
+    """The POST data on a POST (even when empty), None otherwise: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _login_required(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _refused(request, error: ConsultationError, url: str) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect(url)
+
+
+# --- Forum meetings and consultations -------------------------------------------
+
+
+def consultation_list(request):
+    consultations = list(selectors.consultation_list())
+    groups = {"open": [], "upcoming": [], "closed": []}
+    for consultation in consultations:
+        groups[consultation.status].append(consultation)
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {
+            "open_consultations": groups["open"],
+            "upcoming_consultations": groups["upcoming"],
+            "closed_consultations": groups["closed"],
+            "can_create": request.user.is_authenticated and request.user.is_portal_moderator,
+        },
+    )
+
+
+def consultation_detail(request, pk):
+    consultation = _consultation(pk)
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "figures": selectors.consultation_figures(consultation),
+            "recommendations": selectors.consultation_recommendation_rows(consultation),
+            "viewer": selectors.viewer_state(request.user, consultation),
+            "closed_message": None
+            if consultation.is_open
+            else consultation_closed_message(consultation),
+        },
+    )
+
+
+@portal_moderators_only
+def forum_create(request):
+    return _forum_form(request, None)
+
+
+@portal_moderators_only
+def forum_update(request, pk):
+    return _forum_form(request, get_object_or_404(Forum, pk=pk))
+
+
+def _forum_form(request, forum: Forum | None):
+    form = ForumForm(_data(request), instance=forum)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ForumForm.Meta.fields}
+        try:
+            if forum is None:
+                services.forum_create(**data, by=request.user)
+            else:
+                services.forum_update(forum=forum, **data, by=request.user)
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The Forum meeting has been saved."))
+            return redirect("consultations:consultation-list")
+    return render(request, "consultations/forum_form.html", {"form": form, "forum": forum})
+
+
+@portal_moderators_only
+def consultation_create(request):
+    form = ConsultationForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_create(**_consultation_data(form), by=request.user)
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The consultation has been created."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "has_forums": Forum.objects.exists()},
+    )
+
+
+def consultation_update(request, pk):
+    consultation = _consultation(pk)
+    denied = _require_consultation_moderator(request, consultation)
+    if denied:
+        return denied
+    can_choose = request.user.is_portal_moderator
+    form = ConsultationForm(
+        _data(request),
+        initial=ConsultationForm.initial_for(consultation),
+        can_choose_moderators=can_choose,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_update(
+                consultation=consultation, **_consultation_data(form), by=request.user
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The consultation has been saved."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "consultation": consultation, "has_forums": True},
+    )
+
+
+def _consultation_data(form: ConsultationForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "forum": data["forum"],
+        "title": data["title"],
+        "description": data.get("description", ""),
+        "opens_at": data["opens_at"],
+        "closes_at": data.get("closes_at"),
+        "closes_on": data.get("closes_on"),
+        "closes_anywhere_on_earth": data.get("closes_anywhere_on_earth", False),
+        "scope": data["scope"],
+        "sessions": data.get("sessions") or [],
+        "recommendations": data.get("recommendations") or [],
+        "moderators": data.get("moderator_emails") or [],
+    }
+
+
+def consultation_extend(request, pk):
+    consultation = _consultation(pk)
+    denied = _require_consultation_moderator(request, consultation)
+    if denied:
+        return denied
+    form = ExtendForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_extend(
+                consultation=consultation,
+                closes_at=form.cleaned_data.get("closes_at"),
+                closes_on=form.cleaned_data.get("closes_on"),
+                closes_anywhere_on_earth=form.cleaned_data.get("closes_anywhere_on_earth", False),
+                reason=form.cleaned_data.get("reason", ""),
+                by=request.user,
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The consultation has been extended."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_extend.html",
+        {"form": form, "consultation": consultation},
+    )
+
+
+def consultation_close(request, pk):
+    consultation = _consultation(pk)
+    denied = _require_consultation_moderator(request, consultation)
+    if denied:
+        return denied
+    form = CloseForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_close(
+                consultation=consultation, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The consultation has been closed."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_close.html",
+        {"form": form, "consultation": consultation},
+    )
+
+
+@require_POST
+def consultation_follow(request, pk):
+    consultation = _consultation(pk)
+    return _follow(request, consultation.get_absolute_url(), consultation=consultation)
+
+
+def _follow(request, url: str, **target) -> HttpResponse:
+    denied = _login_required(request)
+    if denied:
+        return denied
+    try:
+        if request.POST.get("follow") == "0":
+            services.follow_remove(**target, by=request.user)
+            messages.success(request, _("You no longer follow it."))
+        else:
+            services.follow_set(**target, by=request.user)
+            messages.success(request, _("You now follow it; news will come in your digest."))
+    except ConsultationError as error:
+        messages.error(request, error.message)
+    return redirect(url)
+
+
+# --- the recommendation within a consultation ----------------------------------------
+
+
+def _recommendation_context(
+    request,
+    consultation: Consultation,
+    recommendation: Recommendation,
+    *,
+    comment_form: CommentForm | None = None,
+    endorsement_form: EndorsementForm | None = None,
+) -> dict:
+    viewer = selectors.viewer_state(request.user, consultation, recommendation)
+    sort = request.GET.get("sort", "oldest")
+    comments = selectors.comment_threads(
+        consultation,
+        recommendation,
+        viewer=request.user,
+        sort=sort,
+        page_number=request.GET.get("page", 1),
+    )
+    endorsements = selectors.endorsement_list(consultation, recommendation)
+    can_write = consultation.is_open and not viewer.is_suspended
+    if comment_form is None:
+        comment_form = CommentForm(organisations=viewer.speaking_organisations, user=request.user)
+    own = next(iter(viewer.endorsements.values()), None)
+    if endorsement_form is None and viewer.representing_organisations:
+        initial = {}
+        if own is not None and own.is_active:
+            initial = {
+                "organisation": own.organisation_id,
+                "stance": own.stance,
+                "statement": own.statement,
+            }
+        endorsement_form = EndorsementForm(
+            organisations=viewer.representing_organisations, initial=initial
+        )
+    representing_ids = {org.pk for org in viewer.representing_organisations}
+    for endorsement in endorsements:
+        endorsement.can_cosign = (
+            endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE)
+            and endorsement.cosigned_id is None
+            and bool(representing_ids - {endorsement.organisation_id})
+        )
+    try:
+        select_template(["recommendations/_recommendation_content.html"])
+        has_content_template = True
+    except Exception:  # the recommendations app may not ship it
+        has_content_template = False
+    return {
+        "consultation": consultation,
+        "recommendation": recommendation,
+        "session": recommendation.session,
+        "viewer": viewer,
+        "comments": comments,
+        "comment_form": comment_form,
+        "endorsement_form": endorsement_form,
+        "withdraw_form": WithdrawForm(organisations=viewer.representing_organisations),
+        "cosign_organisations": viewer.representing_organisations,
+        "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
+        "endorsements": endorsements,
+        "tally": selectors.recommendation_tally(consultation, recommendation),
+        "synthesis": selectors.synthesis_get(consultation, recommendation),
+        "can_write": can_write,
+        "closed_message": None
+        if consultation.is_open
+        else consultation_closed_message(consultation),
+        "has_content_template": has_content_template,
+        "sorts": [
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("replies", _("Most replies")),
+        ],
+    }
+
+
+def _recommendation_with_text(consultation, slug):
+    try:
+        return (
+            selectors.consultation_recommendations(consultation)
+            .prefetch_related("examples", "themes")
+            .get(slug=slug)
+        )
+    except Recommendation.DoesNotExist:
+        raise Http404 from None
+
+
+def recommendation_detail(request, pk, slug):
+    consultation = _consultation(pk)
+    recommendation = _recommendation_with_text(consultation, slug)
+    context = _recommendation_context(request, consultation, recommendation)
+    if request.htmx and request.GET.get("fragment") == "comments":
+        return render(request, "consultations/_comments.html", context)
+    return render(request, "consultations/recommendation_detail.html", context)
+
+
+@require_POST
+def comment_create(request, pk, slug):
+    consultation = _consultation(pk)
+    recommendation = _recommendation_with_text(consultation, slug)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    viewer = selectors.viewer_state(request.user, consultation, recommendation)
+    form = CommentForm(request.POST, organisations=viewer.speaking_organisations, user=request.user)
+    parent = None
+    if form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id).select_related("root").first()
+            if parent is None:
+                form.add_error(None, _("The comment you answer no longer exists."))
+    if form.is_valid():
+        organisation_id = form.cleaned_data.get("organisation")
+        try:
+            comment = services.comment_create(
+                consultation=consultation,
+                recommendation=recommendation,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                organisation=form.organisations.get(organisation_id) if organisation_id else None,
+                by=request.user,
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            url = comment_url(consultation, recommendation, comment, sort=request.GET.get("sort"))
+            if request.htmx:
+                context = _recommendation_context(request, consultation, recommendation)
+                context["posted_comment"] = comment
+                return render(request, "consultations/_comments.html", context)
+            messages.success(request, _("Your comment has been posted."))
+            return redirect(url)
+    if parent is not None and not request.htmx:
+        return render(
+            request,
+            "consultations/comment_reply.html",
+            {"comment": parent, "form": form, "consultation": consultation},
+        )
+    context = _recommendation_context(request, consultation, recommendation, comment_form=form)
+    template = (
+        "consultations/_comments.html"
+        if request.htmx
+        else "consultations/recommendation_detail.html"
+    )
+    return render(request, template, context)
+
+
+def comment_url(consultation, recommendation, comment, sort=None) -> str:
+    url = reverse(
+        "consultations:recommendation-detail", args=[consultation.pk, recommendation.slug]
+    )
+    if sort in ("newest", "replies"):
+        url += f"?sort={sort}"
+    return f"{url}#comment-{comment.pk}"
+
+
+def _back_to(comment: Comment) -> str:
+    return reverse(
+        "consultations:recommendation-detail",
+        args=[comment.consultation_id, comment.recommendation.slug],
+    ) + (f"#comment-{comment.pk}")
+
+
+def comment_reply(request, pk):
+    """The reply form for one comment, as a page (and as a fragment for HTMX)."""
+    comment = _comment(pk)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    viewer = selectors.viewer_state(request.user, comment.consultation)
+    form = CommentForm(
+        initial={"parent": comment.pk},
+        organisations=viewer.speaking_organisations,
+        user=request.user,
+    )
+    template = (
+        "consultations/_reply_form.html" if request.htmx else "consultations/comment_reply.html"
+    )
+    return render(
+        request,
+        template,
+        {"comment": comment, "form": form, "consultation": comment.consultation},
+    )
+
+
+def comment_update(request, pk):
+    comment = _comment(pk)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied
+    form = CommentEditForm(_data(request), initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, body=form.cleaned_data["body"], by=request.user)
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your comment has been updated."))
+            return redirect(_back_to(comment))
+    return render(request, "consultations/comment_edit.html", {"form": form, "comment": comment})
+
+
+def comment_delete(request, pk):
+    comment = _comment(pk)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.comment_delete(comment=comment, by=request.user)
+        except ConsultationError as error:
+            return _refused(request, error, _back_to(comment))
+        messages.success(request, _("Your comment has been deleted."))
+        return redirect(_back_to(comment))
+    return render(request, "consultations/comment_delete.html", {"comment": comment})
+
+
+def comment_flag(request, pk):
+    comment = _comment(pk)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    form = FlagForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_flag(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                by=request.user,
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at this comment."))
+            return redirect(_back_to(comment))
+    return render(request, "consultations/comment_flag.html", {"form": form, "comment": comment})
+
+
+# --- endorsements --------------------------------------------------------------------
+
+
+@require_POST
+def endorsement_set(request, pk, slug):
+    consultation = _consultation(pk)
+    recommendation = _recommendation_with_text(consultation, slug)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    viewer = selectors.viewer_state(request.user, consultation, recommendation)
+    url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
+    if "endorsement" in request.POST:
+        form = CosignForm(request.POST, organisations=viewer.representing_organisations)
+        if not form.is_valid():
+            messages.error(request, _("Choose the organisation that co-signs."))
+            return redirect(url)
+        cosign = Endorsement.objects.filter(
+            pk=form.cleaned_data["endorsement"], consultation=consultation
+        ).first()
+        if cosign is None:
+            raise Http404
+        try:
+            services.endorsement_set(
+                consultation=consultation,
+                recommendation=recommendation,
+                organisation=form.organisations[form.cleaned_data["organisation"]],
+                stance=cosign.stance,
+                cosign=cosign,
+                by=request.user,
+            )
+        except ConsultationError as error:
+            return _refused(request, error, url)
+        messages.success(request, _("Your organisation has co-signed this statement."))
+        return redirect(url)
+    form = EndorsementForm(request.POST, organisations=viewer.representing_organisations)
+    if form.is_valid():
+        try:
+            services.endorsement_set(
+                consultation=consultation,
+                recommendation=recommendation,
+                organisation=form.organisations[form.cleaned_data["organisation"]],
+                stance=form.cleaned_data["stance"],
+                statement=form.cleaned_data["statement"],
+                by=request.user,
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your organisation's stance has been recorded."))
+            if request.htmx:
+                context = _recommendation_context(request, consultation, recommendation)
+                return render(request, "consultations/_endorsements.html", context)
+            return redirect(url)
+    context = _recommendation_context(request, consultation, recommendation, endorsement_form=form)
+    template = (
+        "consultations/_endorsements.html"
+        if request.htmx
+        else "consultations/recommendation_detail.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+def endorsement_withdraw(request, pk, slug):
+    consultation = _consultation(pk)
+    recommendation = _recommendation(consultation, slug)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
+    endorsement = Endorsement.objects.filter(
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation_id=request.POST.get("organisation") or 0,
+    ).first()
+    if endorsement is None:
+        messages.error(request, _("There is no stance to withdraw."))
+        return redirect(url)
+    try:
+        services.endorsement_withdraw(endorsement=endorsement, by=request.user)
+    except ConsultationError as error:
+        return _refused(request, error, url)
+    messages.success(request, _("Your organisation's stance has been withdrawn."))
+    return redirect(url)
+
+
+@require_POST
+def recommendation_follow(request, pk, slug):
+    consultation = _consultation(pk)
+    recommendation = _recommendation(consultation, slug)
+    url = reverse("consultations:recommendation-detail", args=[pk, slug])
+    return _follow(request, url, recommendation=recommendation)
+
+
+# --- moderation ------------------------------------------------------------------
+
+
+def synthesis_edit(request, pk, slug):
+    consultation = _consultation(pk)
+    recommendation = _recommendation(consultation, slug)
+    denied = _require_consultation_moderator(request, consultation)
+    if denied:
+        return denied
+    synthesis = selectors.synthesis_get(consultation, recommendation)
+    form = SynthesisForm(_data(request), initial={"body": synthesis.body if synthesis else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.synthesis_write(
+                consultation=consultation,
+                recommendation=recommendation,
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The synthesis has been saved."))
+            return redirect(
+                reverse("consultations:recommendation-detail", args=[pk, slug]) + "#synthesis"
+            )
+    return render(
+        request,
+        "consultations/synthesis_form.html",
+        {"form": form, "consultation": consultation, "recommendation": recommendation},
+    )
+
+
+def comment_hide(request, pk):
+    comment = _comment(pk)
+    denied = _require_consultation_moderator(request, comment.consultation)
+    if denied:
+        return denied
+    form = ReasonForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_hide(
+                comment=comment, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The comment has been hidden; its author can see why."))
+            return redirect(_safe_next(request) or _back_to(comment))
+    return render(
+        request,
+        "consultations/comment_moderate.html",
+        {"form": form, "comment": comment, "action": "hide"},
+    )
+
+
+def _moderation_post(request, pk, service, success: str, action: str):
+    comment = _comment(pk)
+    denied = _require_consultation_moderator(request, comment.consultation)
+    if denied:
+        return denied
+    form = OptionalReasonForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(comment=comment, reason=form.cleaned_data["reason"], by=request.user)
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(_safe_next(request) or _back_to(comment))
+    return render(
+        request,
+        "consultations/comment_moderate.html",
+        {"form": form, "comment": comment, "action": action},
+    )
+
+
+def _safe_next(request) -> str:
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return ""
+
+
+def comment_restore(request, pk):
+    return _moderation_post(
+        request, pk, services.comment_restore, _("The comment has been restored."), "restore"
+    )
+
+
+def comment_flags_dismiss(request, pk):
+    return _moderation_post(
+        request,
+        pk,
+        services.comment_flags_dismiss,
+        _("The flags have been dismissed."),
+        "dismiss",
+    )
+
+
+def thread_lock(request, pk):
+    return _moderation_post(
+        request, pk, services.thread_lock, _("The thread has been locked."), "lock"
+    )
+
+
+def thread_unlock(request, pk):
+    return _moderation_post(
+        request, pk, services.thread_unlock, _("The thread has been unlocked."), "unlock"
+    )
+
+
+def suspension_list(request, pk):
+    consultation = _consultation(pk)
+    denied = _require_consultation_moderator(request, consultation)
+    if denied:
+        return denied
+    initial = {}
+    if request.GET.get("user"):
+        user = get_user_model().objects.filter(pk=request.GET["user"]).first()
+        if user is not None and not user.is_former_participant:
+            initial["email"] = user.email
+    form = SuspendForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_suspend(
+                consultation=consultation,
+                user=form.user,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ConsultationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The person has been suspended from this consultation."))
+            return redirect("consultations:suspension-list", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/suspension_list.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "suspensions": selectors.active_suspensions(consultation),
+        },
+    )
+
+
+@require_POST
+def suspension_lift(request, pk):
+    suspension = get_object_or_404(Suspension.objects.select_related("consultation", "user"), pk=pk)
+    denied = _require_consultation_moderator(request, suspension.consultation)
+    if denied:
+        return denied
+    try:
+        services.suspension_lift(suspension=suspension, by=request.user)
+    except ConsultationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The suspension has been lifted."))
+    return redirect("consultations:suspension-list", pk=suspension.consultation_id)
+
+
+@moderators_only
+def moderation_queue(request):
+    consultations = list(selectors.moderated_consultations(request.user))
+    chosen = None
+    consultation_id = request.GET.get("consultation")
+    if consultation_id and consultation_id.isdigit():
+        chosen = next((c for c in consultations if c.pk == int(consultation_id)), None)
+    queue = selectors.moderation_queue(request.user, consultation=chosen)
+    page = Paginator(queue, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/moderation_queue.html",
+        {"page": page, "consultations": consultations, "chosen": chosen},
+    )
+
+
+@moderators_only
+def audit_log(request):
+    consultations = list(selectors.moderated_consultations(request.user))
+    form = AuditLogFilterForm(request.GET or None, consultations=consultations)
+    filters = {}
+    if form.is_valid():
+        filters["consultation_id"] = form.cleaned_data.get("consultation")
+        filters["action"] = form.cleaned_data.get("action") or ""
+        email = form.cleaned_data.get("actor")
+        if email:
+            actor = get_user_model().objects.filter(email__iexact=email).first()
+            filters["actor_id"] = actor.pk if actor else -1
+    actions = selectors.audit_log(request.user, **filters)
+    page = Paginator(actions, AUDIT_LOG_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

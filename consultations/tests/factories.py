@@ -13,41 +13,10 @@ from accounts.tests.factories import (  # noqa: F401 - re-exported for the tests
     UserFactory,
 )
 from consultations.models import Comment, Consultation, Endorsement, Forum, Stance
-from recommendations.models import Recommendation, Report, Session
-
-
-class ReportFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Report
-        django_get_or_create = ("isbn",)
-
-    title = "Civil Society Day report"
-    publisher = "King Baudouin Foundation"
-    year = 2007
-    isbn = "978-0-00-000000-0"
-    source_sha256 = "0" * 64
-
-
-class SessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Session
-
-    report = factory.SubFactory(ReportFactory)
-    number = factory.Sequence(lambda n: n % 8 + 1)
-    title = factory.Sequence(lambda n: f"Session {n}")
-    slug = factory.Sequence(lambda n: f"session-{n}")
-
-
-class RecommendationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Recommendation
-
-    session = factory.SubFactory(SessionFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    title = factory.Sequence(lambda n: f"Recommendation {n}")
-    slug = factory.Sequence(lambda n: f"recommendation-{n}")
-    citation = factory.Sequence(lambda n: f"S0.R{n}")
-    body = "Governments should *listen* to migrants."
+from recommendations.tests.factories import (  # noqa: F401 - re-exported for the tests
+    RecommendationFactory,
+    SessionFactory,
+)
 
 
 class ForumFactory(factory.django.DjangoModelFactory):
