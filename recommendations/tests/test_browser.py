@@ -28,4 +28,6 @@ def test_search_open_recommendation_and_follow_its_session(page):
     page.get_by_role("link", name="Session 2: Temporary labour migration").click()
     page.wait_for_url("**/recommendations/sessions/s2-temporary-labour-migration/")
     assert page.locator("h1").inner_text() == "Session 2: Temporary labour migration"
-    assert page.get_by_role("link", name="Informing migrants and enforcing employment rights").is_visible()
+    assert page.get_by_role(
+        "link", name="Informing migrants and enforcing employment rights"
+    ).is_visible()

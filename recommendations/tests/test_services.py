@@ -98,3 +98,18 @@ def test_recommendations_missing_from_the_file_are_kept_and_reported(imported, r
     assert Recommendation.objects.filter(citation="S8.R7").exists()
     assert summary.missing == [str(Recommendation.objects.get(citation="S8.R7"))]
     assert any("no longer in the file" in line for line in summary.lines())
+
+
+def test_theme_counts_match_the_documented_figures(imported):
+    # docs/recommendations.md quotes these figures; change both together.
+    counts = {
+        theme.slug: theme.recommendations.count() for theme in Theme.objects.order_by("order")
+    }
+    assert counts == {
+        "rights-based-approach": 12,
+        "consulting-stakeholders": 15,
+        "migrant-voices": 10,
+        "multi-stakeholder-partnerships": 17,
+        "gender-dimension": 9,
+    }
+    assert Recommendation.objects.filter(themes__isnull=True).count() == 28
