@@ -203,7 +203,7 @@ class CommentForm(forms.Form):
         myself = str(user) if user is not None and user.is_authenticated else _("myself")
         choices = [("", _("Myself (%(name)s)") % {"name": myself})]
         choices += [
-            (org.pk, _("On behalf of %(organisation)s") % {"organisation": org.name})
+            (org.pk, _("On behalf of %(organisation)s") % {"organisation": org.name_for(user)})
             for org in organisations
         ]
         self.fields["organisation"].choices = choices
@@ -237,9 +237,11 @@ class EndorsementForm(forms.Form):
         help_text=_("Required when you support with reservations or oppose: give your reasons."),
     )
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(org.pk, org.name) for org in organisations]
+        self.fields["organisation"].choices = [
+            (org.pk, org.name_for(user)) for org in organisations
+        ]
         self.organisations = {org.pk: org for org in organisations}
 
     def clean(self):
@@ -259,18 +261,22 @@ class CosignForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("Co-sign as"), coerce=int)
     endorsement = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(org.pk, org.name) for org in organisations]
+        self.fields["organisation"].choices = [
+            (org.pk, org.name_for(user)) for org in organisations
+        ]
         self.organisations = {org.pk: org for org in organisations}
 
 
 class WithdrawForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(org.pk, org.name) for org in organisations]
+        self.fields["organisation"].choices = [
+            (org.pk, org.name_for(user)) for org in organisations
+        ]
 
 
 class FlagForm(forms.Form):

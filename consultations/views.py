@@ -369,7 +369,7 @@ def _recommendation_context(
                 "statement": own.statement,
             }
         endorsement_form = EndorsementForm(
-            organisations=viewer.representing_organisations, initial=initial
+            organisations=viewer.representing_organisations, user=request.user, initial=initial
         )
     representing_ids = {org.pk for org in viewer.representing_organisations}
     for endorsement in endorsements:
@@ -391,7 +391,9 @@ def _recommendation_context(
         "comments": comments,
         "comment_form": comment_form,
         "endorsement_form": endorsement_form,
-        "withdraw_form": WithdrawForm(organisations=viewer.representing_organisations),
+        "withdraw_form": WithdrawForm(
+            organisations=viewer.representing_organisations, user=request.user
+        ),
         "cosign_organisations": viewer.representing_organisations,
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsements": endorsements,
@@ -591,7 +593,9 @@ def endorsement_set(request, pk, slug):
     viewer = selectors.viewer_state(request.user, consultation, recommendation)
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
     if "endorsement" in request.POST:
-        form = CosignForm(request.POST, organisations=viewer.representing_organisations)
+        form = CosignForm(
+            request.POST, organisations=viewer.representing_organisations, user=request.user
+        )
         if not form.is_valid():
             messages.error(request, _("Choose the organisation that co-signs."))
             return redirect(url)
@@ -613,7 +617,9 @@ def endorsement_set(request, pk, slug):
             return _refused(request, error, url)
         messages.success(request, _("Your organisation has co-signed this statement."))
         return redirect(url)
-    form = EndorsementForm(request.POST, organisations=viewer.representing_organisations)
+    form = EndorsementForm(
+        request.POST, organisations=viewer.representing_organisations, user=request.user
+    )
     if form.is_valid():
         try:
             services.endorsement_set(

@@ -818,3 +818,19 @@ def test_forum_dates(moderator):
 def test_comment_factory_is_raw(consultation):
     comment = CommentFactory(consultation=consultation)
     assert comment.pk and not RecommendationStats.objects.exists()
+
+
+def test_privacy_export_and_erase(consultation, recommendation, person):
+    from consultations import privacy
+
+    services.comment_create(
+        consultation=consultation, recommendation=recommendation, body="Mine.", by=person
+    )
+    services.follow_set(consultation=consultation, by=person)
+    data = privacy.export_user_data(person)
+    assert data["comments"][0]["body"] == "Mine."
+    assert len(data["follows"]) == 1
+    privacy.erase_user_data(person)
+    assert not Follow.objects.filter(user=person).exists()
+    assert not PersonParticipation.objects.filter(user=person).exists()
+    assert Comment.objects.filter(author=person).exists()
