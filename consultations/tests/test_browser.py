@@ -1,0 +1,105 @@
+"""A representative debates and takes a stance; a moderator hides a comment."""
+
+import time
+
+import pytest
+
+from consultations.models import Comment, Endorsement
+
+from .factories import (
+    PASSWORD,
+    ConsultationFactory,
+    MembershipFactory,
+    ModeratorFactory,
+    OrganisationFactory,
+    RecommendationFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_load_state()
+
+
+def fresh_totp_code() -> str:
+    from accounts.tests.factories import totp_code
+
+    # A code typed in the last seconds of its period may expire before it arrives.
+    if time.time() % 30 > 27:
+        time.sleep(3)
+    return totp_code()
+
+
+def test_representative_debates_and_moderator_hides(page, browser, live_server):
+    consultation = ConsultationFactory(title="Manila online consultation")
+    recommendation = RecommendationFactory(title="Lower the cost of remittances")
+    organisation = OrganisationFactory(name="Kababayan Overseas Workers")
+    representative = MembershipFactory(
+        organisation=organisation, user=UserFactory(display_name="Maria Santos")
+    ).user
+    url = f"/consultations/{consultation.pk}/recommendations/{recommendation.slug}/"
+
+    # The representative comments, with HTMX swapping in the new thread.
+    log_in(page, representative.email)
+    page.goto(url)
+    page.get_by_label("Your comment").fill("Fees above **five per cent** hurt families.")
+    page.get_by_role("button", name="Post comment").click()
+    comment_block = page.locator("article.comment", has_text="hurt families")
+    comment_block.wait_for()
+    assert comment_block.locator("strong", has_text="five per cent").is_visible()
+    comment = Comment.objects.get()
+
+    # A reply, through the reply link.
+    comment_block.get_by_role("link", name="Reply").click()
+    page.get_by_label("Your reply").fill("And the banks should publish their fees.")
+    page.get_by_role("button", name="Post reply").click()
+    page.locator(".replies article.comment", has_text="publish their fees").wait_for()
+    assert Comment.objects.get(parent=comment).root == comment
+
+    # A stance with reservations, which needs a statement, then a change of mind.
+    page.get_by_label("Support with reservations").check()
+    page.get_by_role("button", name="Record the stance").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("a statement is required").first.is_visible()
+    page.get_by_label("Support with reservations").check()
+    page.get_by_label("Statement").fill("Only if informal channels stay legal.")
+    page.get_by_role("button", name="Record the stance").click()
+    page.wait_for_load_state()
+    statements = page.locator("ul.endorsements")
+    assert statements.get_by_text("Only if informal channels stay legal.").is_visible()
+    assert Endorsement.objects.get().stance == "reservations"
+    page.get_by_label("Support", exact=True).check()
+    page.get_by_role("button", name="Record the stance").click()
+    page.wait_for_load_state()
+    assert Endorsement.objects.get().stance == "support"
+    assert Endorsement.objects.get().changes.count() == 2
+
+    # A moderator with two-factor authentication hides the comment.
+    moderator = ModeratorFactory(email="moderator@example.org")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    moderator_page = context.new_page()
+    log_in(moderator_page, moderator.email)
+    moderator_page.fill("input[name=code]", fresh_totp_code())
+    moderator_page.get_by_role("button", name="Log in", exact=True).click()
+    moderator_page.wait_for_load_state()
+    moderator_page.goto(url)
+    moderator_page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Hide").click()
+    moderator_page.get_by_label("Reason").fill("Please avoid shouting in bold.")
+    moderator_page.get_by_role("button", name="Confirm").click()
+    moderator_page.wait_for_load_state()
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    context.close()
+
+    # The author still sees the comment, and why it was hidden.
+    page.goto(url)
+    hidden = page.locator(f"#comment-{comment.pk}")
+    assert hidden.get_by_text("Hidden by a moderator.").is_visible()
+    assert hidden.get_by_text("Please avoid shouting in bold.").is_visible()
+    assert hidden.get_by_text("hurt families").is_visible()
