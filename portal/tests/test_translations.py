@@ -74,8 +74,10 @@ def test_compiled_catalogue_matches_source(locale):
     with po.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in parse_po(po):
-        if not entry["msgid"] or "msgid_plural" in entry:
+        if not entry["msgid"] or "msgid_plural" in entry or "fuzzy" in entry["flags"]:
             continue
+        if not entry["msgstr"][0]:
+            continue  # reported by test_every_string_is_translated
         key = entry["msgid"]
         if "msgctxt" in entry:
             key = f"{entry['msgctxt']}\x04{key}"
