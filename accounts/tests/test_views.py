@@ -685,3 +685,32 @@ def test_signup_is_rate_limited(client):
     ]
     assert statuses[0] == 200
     assert statuses[-1] == 429
+
+
+def test_profile_queries_are_constant(client, django_assert_max_num_queries):
+    user = UserFactory()
+    for _ in range(15):
+        MembershipFactory(user=user, role="member")
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("accounts:profile"))
+    assert len(response.context["memberships"]) == 15
+
+
+def test_invitation_email_of_an_at_risk_organisation_does_not_name_it(
+    django_capture_on_commit_callbacks,
+):
+    representative = MembershipFactory(
+        organisation__name=SECRET_NAME,
+        organisation__is_at_risk=True,
+        organisation__region="Northern Africa",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_invite(
+            organisation=representative.organisation,
+            email="guest@example.org",
+            by=representative.user,
+        )
+    (message,) = mail.outbox
+    assert SECRET_NAME not in message.subject + message.body
+    assert "an organisation from Northern Africa" in message.subject
