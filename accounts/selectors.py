@@ -184,3 +184,17 @@ def verification_queue() -> list[Organisation]:
         email = organisation.created_by.email if organisation.created_by else ""
         organisation.requester_domain = email.rpartition("@")[2] if "@" in email else ""
     return pending
+
+
+def delegate_user_ids(user_ids) -> set[int]:
+    """Which of these people belong to a verified government delegation, in one query.
+
+    For lists (comments, signatories) that show a "delegate" badge per person.
+    """
+    return set(
+        Membership.objects.filter(
+            user_id__in=list(user_ids),
+            organisation__kind=OrganisationKind.GOVERNMENT,
+            organisation__status=VerificationStatus.VERIFIED,
+        ).values_list("user_id", flat=True)
+    )
