@@ -384,11 +384,26 @@ def membership_request(
         raise AccountsError(_("The message is too long."), field="message")
     try:
         with transaction.atomic():
-            return MembershipRequest.objects.create(
+            join_request = MembershipRequest.objects.create(
                 user=by, organisation=organisation, message=message or ""
             )
     except IntegrityError as error:
         raise AccountsError(_("You have already asked to join this organisation.")) from error
+    representatives = Membership.objects.filter(
+        organisation=organisation, role=MembershipRole.REPRESENTATIVE, user__is_active=True
+    ).select_related("user")
+    for representative in representatives:
+        _email_on_commit(
+            template="membership_requested",
+            to=representative.user.email,
+            context={
+                "organisation_id": organisation.pk,
+                "person": str(by),
+                "url": _site_url(reverse("accounts:organisation-manage", args=[organisation.pk])),
+            },
+            language=_language_for(representative.user),
+        )
+    return join_request
 
 
 @transaction.atomic

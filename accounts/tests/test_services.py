@@ -307,11 +307,17 @@ def test_invitation_as_representative_gives_that_role():
 def test_join_request_accepted_by_representative_makes_a_member(
     django_capture_on_commit_callbacks,
 ):
-    representative = MembershipFactory()
-    person = UserFactory()
-    join = services.membership_request(
-        organisation=representative.organisation, message="I work there.", by=person
-    )
+    representative = MembershipFactory(user__interface_language="es")
+    person = UserFactory(display_name="Juana")
+    with django_capture_on_commit_callbacks(execute=True):
+        join = services.membership_request(
+            organisation=representative.organisation, message="I work there.", by=person
+        )
+    # The representatives are told, each in their language.
+    (notice,) = mail.outbox
+    assert notice.to == [representative.user.email]
+    assert "Juana solicita unirse" in notice.body
+    mail.outbox.clear()
     with pytest.raises(AccountsError, match="already asked"):
         services.membership_request(organisation=representative.organisation, by=person)
     with django_capture_on_commit_callbacks(execute=True):
