@@ -15,6 +15,7 @@ from zoneinfo import available_timezones
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -72,6 +73,17 @@ def _require_representative(user, organisation: Organisation) -> None:
     _require_can_act(user)
     if not (rules.is_representative_of(user, organisation) or rules.is_moderator(user)):
         raise AccountsError(_("Only a representative of this organisation can do this."))
+
+
+def _validate(instance, *, exclude: list[str]) -> None:
+    """Field validation of a model instance, as an AccountsError naming the first bad field."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise AccountsError(
+            messages[0], field=None if field == NON_FIELD_ERRORS else field
+        ) from error
 
 
 def _site_url(path: str) -> str:
@@ -159,18 +171,23 @@ def organisation_register(
             _("An organisation with this name is already registered in this country."),
             field="name",
         )
+    organisation = Organisation(
+        name=name,
+        kind=kind,
+        country=country,
+        region=region,
+        website=website or "",
+        description=description or "",
+        at_risk_requested=at_risk_requested,
+        created_by=by,
+    )
+    _validate(organisation, exclude=["created_by", "decided_by"])
+    # A TextField's max_length is enforced by forms only.
+    if len(organisation.description) > Organisation._meta.get_field("description").max_length:
+        raise AccountsError(_("The description is too long."), field="description")
     try:
         with transaction.atomic():
-            organisation = Organisation.objects.create(
-                name=name,
-                kind=kind,
-                country=country,
-                region=region,
-                website=website,
-                description=description,
-                at_risk_requested=at_risk_requested,
-                created_by=by,
-            )
+            organisation.save()
     except IntegrityError as error:
         raise AccountsError(
             _("An organisation with this name is already registered in this country."),
@@ -514,7 +531,7 @@ def user_profile_update(*, user: User, by: User, **changes) -> User:
         raise AccountsError(_("Choose a time zone from the list."), field="time_zone")
     for field, value in changes.items():
         setattr(user, field, value)
-    user.full_clean(exclude=["password", "email"])
+    _validate(user, exclude=["password", "email"])
     user.save(update_fields=list(changes))
     return user
 

@@ -496,3 +496,22 @@ def test_audit_log_targets_the_organisation():
     action = ModerationAction.objects.get()
     assert action.target_type == ContentType.objects.get_for_model(Organisation)
     assert action.target_id == organisation.pk
+
+
+def test_register_refuses_a_bad_website_or_overlong_description():
+    with pytest.raises(AccountsError) as caught:
+        register(UserFactory(), website="javascript:alert(1)")
+    assert caught.value.field == "website"
+    with pytest.raises(AccountsError) as caught:
+        register(UserFactory(), description="d" * 5001)
+    assert caught.value.field == "description"
+    assert not Organisation.objects.exists()
+
+
+def test_profile_update_refuses_bad_values_as_domain_errors():
+    user = UserFactory()
+    with pytest.raises(AccountsError) as caught:
+        services.user_profile_update(user=user, by=user, display_name="x" * 81)
+    assert caught.value.field == "display_name"
+    with pytest.raises(AccountsError):
+        services.user_profile_update(user=user, by=user, digest_frequency="hourly")
