@@ -16,6 +16,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -318,8 +319,10 @@ def membership_invite(
     """A representative invites someone by email; returns the invitation and its secret token."""
     _require_representative(by, organisation)
     email = (email or "").strip()
-    if not email:
-        raise AccountsError(_("Give an email address."), field="email")
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise AccountsError(_("Give a valid email address."), field="email") from error
     if role not in MembershipRole.values:
         raise AccountsError(_("Choose a role from the list."), field="role")
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():

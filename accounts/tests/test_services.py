@@ -515,3 +515,13 @@ def test_profile_update_refuses_bad_values_as_domain_errors():
     assert caught.value.field == "display_name"
     with pytest.raises(AccountsError):
         services.user_profile_update(user=user, by=user, digest_frequency="hourly")
+
+
+def test_invitation_to_a_bad_address_is_refused():
+    membership = MembershipFactory()
+    for address in ("", "not-an-address", "a@b@c"):
+        with pytest.raises(AccountsError) as caught:
+            services.membership_invite(
+                organisation=membership.organisation, email=address, by=membership.user
+            )
+        assert caught.value.field == "email"
