@@ -621,6 +621,8 @@ class Activity(models.Model):
         CONSULTATION_CHANGED = "consultation_changed", _("Consultation changed")
         CONSULTATION_EXTENDED = "consultation_extended", _("Consultation extended")
         CONSULTATION_CLOSED = "consultation_closed", _("Consultation closed")
+        CONSULTATION_OPENED = "consultation_opened", _("Consultation opened")
+        CONSULTATION_CLOSING_SOON = "consultation_closing_soon", _("Consultation closing soon")
         COMMENT_POSTED = "comment_posted", _("Comment posted")
         COMMENT_REPLIED = "comment_replied", _("Reply posted")
         COMMENT_EDITED = "comment_edited", _("Comment edited")

@@ -416,6 +416,52 @@ def consultation_close(*, consultation: Consultation, reason: str = "", by) -> C
     return consultation
 
 
+CLOSING_SOON = timedelta(hours=48)
+
+
+@transaction.atomic
+def consultation_window_events_record(*, now: datetime | None = None) -> int:
+    """Record, once each, that a consultation opened, closes within 48 hours, or closed.
+
+    Run periodically (consultations.tasks.consultation_window_events); safe to
+    run again at any time, since each event is written only if missing.
+    Returns how many Activity rows were written.
+    """
+    now = now or timezone.now()
+    consultation_type = ContentType.objects.get_for_model(Consultation)
+    recorded = set(
+        Activity.objects.filter(
+            target_type=consultation_type,
+            verb__in=[
+                Verb.CONSULTATION_OPENED,
+                Verb.CONSULTATION_CLOSING_SOON,
+                Verb.CONSULTATION_CLOSED,
+            ],
+        ).values_list("target_id", "verb")
+    )
+    written = 0
+    candidates = Consultation.objects.filter(
+        opens_at__lte=now, closes_at__gte=now - timedelta(days=7)
+    )
+    for consultation in candidates:
+        due = [Verb.CONSULTATION_OPENED]
+        if consultation.closes_at - now <= CLOSING_SOON:
+            due.append(Verb.CONSULTATION_CLOSING_SOON)
+        if consultation.closes_at < now:
+            due.append(Verb.CONSULTATION_CLOSED)
+        for verb in due:
+            if (consultation.pk, verb) in recorded:
+                continue
+            activity_record(
+                verb=verb,
+                target=consultation,
+                consultation=consultation,
+                data={"closes_at": consultation.closes_at.isoformat()},
+            )
+            written += 1
+    return written
+
+
 # --- comments --------------------------------------------------------------------
 
 

@@ -834,3 +834,19 @@ def test_privacy_export_and_erase(consultation, recommendation, person):
     assert not Follow.objects.filter(user=person).exists()
     assert not PersonParticipation.objects.filter(user=person).exists()
     assert Comment.objects.filter(author=person).exists()
+
+
+def test_window_events_recorded_once(moderator):
+    from consultations.tasks import consultation_window_events
+
+    now = timezone.now()
+    closing = ConsultationFactory(
+        opens_at=now - timedelta(days=5), closes_at=now + timedelta(hours=10)
+    )
+    ConsultationFactory(opens_at=now + timedelta(days=5), closes_at=now + timedelta(days=9))
+    assert consultation_window_events.delay().get() == 2  # opened, closing soon
+    assert services.consultation_window_events_record() == 0
+    with time_machine.travel(now + timedelta(hours=11)):
+        assert services.consultation_window_events_record() == 1
+    verbs = set(Activity.objects.filter(consultation=closing).values_list("verb", flat=True))
+    assert verbs == {"consultation_opened", "consultation_closing_soon", "consultation_closed"}
