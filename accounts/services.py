@@ -105,8 +105,12 @@ def _email_on_commit(*, template: str, to: str, context: dict, language: str) ->
         try:
             email_send_task.apply_async(kwargs=kwargs)
         except Exception:
-            logger.warning("Broker unavailable; sending %s to %s directly.", template, to)
-            email_send_task.run(**kwargs)
+            logger.warning("Could not queue %s to %s; sending it directly.", template, to)
+            try:
+                email_send_task.run(**kwargs)
+            except Exception:
+                # The write has committed; a mail failure must not turn it into an error page.
+                logger.exception("Could not send %s to %s.", template, to)
 
     transaction.on_commit(send)
 

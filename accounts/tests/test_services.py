@@ -525,3 +525,20 @@ def test_invitation_to_a_bad_address_is_refused():
                 organisation=membership.organisation, email=address, by=membership.user
             )
         assert caught.value.field == "email"
+
+
+def test_a_mail_server_failure_does_not_undo_the_decision(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from accounts import tasks
+
+    def smtp_down(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(tasks.email_send, "apply_async", smtp_down)
+    monkeypatch.setattr(tasks, "email_deliver", smtp_down)
+    organisation = register(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_verify(organisation=organisation, by=ModeratorFactory())
+    organisation.refresh_from_db()
+    assert organisation.status == VerificationStatus.VERIFIED

@@ -685,6 +685,8 @@ def test_signup_is_rate_limited(client):
     ]
     assert statuses[0] == 200
     assert statuses[-1] == 429
+    response = client.post(reverse("account_signup"), {"email": "late@example.org"})
+    assert "Too many attempts" in response.content.decode()
 
 
 def test_profile_queries_are_constant(client, django_assert_max_num_queries):
