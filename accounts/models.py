@@ -104,7 +104,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         if self.is_former_participant:
             return str(_("a former participant"))
-        return self.display_name or self.email.split("@")[0]
+        if self.display_name:
+            return self.display_name
+        # Never part of the email address: names are shown on public pages.
+        return str(_("Participant %(number)s") % {"number": self.pk or ""}).strip()
 
     @property
     def is_portal_moderator(self) -> bool:

@@ -716,3 +716,10 @@ def test_invitation_email_of_an_at_risk_organisation_does_not_name_it(
     (message,) = mail.outbox
     assert SECRET_NAME not in message.subject + message.body
     assert "an organisation from Northern Africa" in message.subject
+
+
+def test_a_member_without_display_name_is_not_shown_by_email(client):
+    membership = MembershipFactory(user__display_name="", user__email="maria.santos85@example.org")
+    content = client.get(membership.organisation.get_absolute_url()).content.decode()
+    assert "maria.santos85" not in content
+    assert f"Participant {membership.user.pk}" in content
