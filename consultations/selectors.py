@@ -316,6 +316,27 @@ def comment_threads(
     return CommentPage(page=page, threads=threads, sort=sort)
 
 
+def comment_page_number(
+    comment: Comment, *, sort: str = "oldest", per_page: int = COMMENTS_PER_PAGE
+) -> int:
+    """The page on which a comment's thread appears in the given order (one query)."""
+    root = comment.root if comment.root_id else comment
+    if sort != "oldest":
+        return 1
+    earlier = (
+        Comment.objects.filter(
+            consultation_id=root.consultation_id,
+            recommendation_id=root.recommendation_id,
+            root__isnull=True,
+            created_at__lte=root.created_at,
+        )
+        .exclude(deleted_at__isnull=False, reply_count=0)
+        .exclude(created_at=root.created_at, id__gte=root.pk)
+        .count()
+    )
+    return earlier // per_page + 1
+
+
 def synthesis_get(consultation: Consultation, recommendation) -> Synthesis | None:
     return (
         Synthesis.objects.filter(consultation=consultation, recommendation=recommendation)

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -345,6 +345,7 @@ def _recommendation_context(
     *,
     comment_form: CommentForm | None = None,
     endorsement_form: EndorsementForm | None = None,
+    page_number=None,
 ) -> dict:
     viewer = selectors.viewer_state(request.user, consultation, recommendation)
     sort = request.GET.get("sort", "oldest")
@@ -353,7 +354,7 @@ def _recommendation_context(
         recommendation,
         viewer=request.user,
         sort=sort,
-        page_number=request.GET.get("page", 1),
+        page_number=page_number or request.GET.get("page", 1),
     )
     endorsements = selectors.endorsement_list(consultation, recommendation)
     can_write = consultation.is_open and not viewer.is_suspended
@@ -462,9 +463,13 @@ def comment_create(request, pk, slug):
         except ConsultationError as error:
             form.add_error(None, error.message)
         else:
-            url = comment_url(consultation, recommendation, comment, sort=request.GET.get("sort"))
+            sort = request.GET.get("sort", "oldest")
+            page_number = selectors.comment_page_number(comment, sort=sort)
+            url = comment_url(consultation, recommendation, comment, sort=sort, page=page_number)
             if request.htmx:
-                context = _recommendation_context(request, consultation, recommendation)
+                context = _recommendation_context(
+                    request, consultation, recommendation, page_number=page_number
+                )
                 context["posted_comment"] = comment
                 return render(request, "consultations/_comments.html", context)
             messages.success(request, _("Your comment has been posted."))
@@ -484,12 +489,17 @@ def comment_create(request, pk, slug):
     return render(request, template, context)
 
 
-def comment_url(consultation, recommendation, comment, sort=None) -> str:
+def comment_url(consultation, recommendation, comment, sort=None, page: int = 1) -> str:
     url = reverse(
         "consultations:recommendation-detail", args=[consultation.pk, recommendation.slug]
     )
+    query = {}
     if sort in ("newest", "replies"):
-        url += f"?sort={sort}"
+        query["sort"] = sort
+    if page > 1:
+        query["page"] = page
+    if query:
+        url += "?" + urlencode(query)
     return f"{url}#comment-{comment.pk}"
 
 

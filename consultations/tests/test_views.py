@@ -592,3 +592,37 @@ def test_extend_and_close_pages(client, consultation, moderator):
     assert response.status_code == 302, response.content.decode()[-3000:]
     consultation.refresh_from_db()
     assert consultation.status == "closed"
+
+
+def test_new_comment_lands_on_the_page_that_shows_it(client, consultation, recommendation, person):
+    CommentFactory.create_batch(45, consultation=consultation, recommendation=recommendation)
+    client.force_login(person)
+    response = client.post(comment_url(consultation, recommendation), {"body": "Late thought."})
+    comment = Comment.objects.get(body="Late thought.")
+    assert response["Location"].endswith(f"?page=3#comment-{comment.pk}")
+    assert "Late thought." in client.get(response["Location"]).content.decode()
+    response = client.post(
+        comment_url(consultation, recommendation),
+        {"body": "Another late thought."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Another late thought." in response.content.decode()
+
+
+def test_page_with_fifty_comments_is_light(client, consultation, recommendation):
+    for _thread in range(10):
+        root = CommentFactory(
+            consultation=consultation, recommendation=recommendation, body="A" * 300
+        )
+        CommentFactory.create_batch(
+            4,
+            consultation=consultation,
+            recommendation=recommendation,
+            root=root,
+            parent=root,
+            body="B" * 300,
+        )
+    client.force_login(UserFactory())
+    response = client.get(detail_url(consultation, recommendation))
+    assert response.content.decode().count('class="comment"') == 50
+    assert len(response.content) < 100_000
