@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -56,6 +57,21 @@ GENDER_LABELS = {
     "non_binary": _("Non-binary people"),
     "other": _("Other self-description or not stated"),
 }
+
+
+def acts_as_moderator(viewer, consultation: Consultation) -> bool:
+    """A moderator of the consultation whose account has two-factor authentication on.
+
+    Without it a moderator sees pages as a participant does: no hidden text,
+    no moderation links (the moderation pages themselves send them to set it up).
+    """
+    if not is_consultation_moderator(viewer, consultation):
+        return False
+    cached = getattr(viewer, "_portal_mfa_enabled", None)
+    if cached is None:
+        cached = is_mfa_enabled(viewer)
+        viewer._portal_mfa_enabled = cached
+    return cached
 
 
 def consultation_list() -> QuerySet[Consultation]:
@@ -302,7 +318,7 @@ def comment_threads(
         )
         for reply in replies:
             replies_by_root.setdefault(reply.root_id, []).append(reply)
-    is_moderator = is_consultation_moderator(viewer, consultation)
+    is_moderator = acts_as_moderator(viewer, consultation)
     now = timezone.now()
     for root in threads:
         thread_replies = replies_by_root.get(root.pk, [])
@@ -363,7 +379,7 @@ def viewer_state(viewer, consultation: Consultation, recommendation=None) -> Vie
     state = ViewerState()
     if not viewer or not viewer.is_authenticated:
         return state
-    state.is_moderator = is_consultation_moderator(viewer, consultation)
+    state.is_moderator = acts_as_moderator(viewer, consultation)
     state.is_suspended = is_suspended_from(viewer, consultation)
     for membership in user_memberships(viewer):
         organisation = membership.organisation

@@ -421,7 +421,10 @@ def test_deleted_thread_without_replies_disappears(consultation, recommendation,
 
 
 def test_hidden_comment_visibility(consultation, recommendation, person, consultation_moderator):
+    from accounts.tests.factories import mfa_enable
     from consultations.selectors import comment_threads
+
+    mfa_enable(consultation_moderator)
 
     comment = post(consultation, recommendation, person, body="Rude words.")
     services.comment_flag(comment=comment, reason="offensive", by=UserFactory())

@@ -626,3 +626,18 @@ def test_page_with_fifty_comments_is_light(client, consultation, recommendation)
     response = client.get(detail_url(consultation, recommendation))
     assert response.content.decode().count('class="comment"') == 50
     assert len(response.content) < 100_000
+
+
+def test_moderator_without_mfa_sees_hidden_comment_as_a_stranger(
+    client, consultation, recommendation, person, moderator
+):
+    comment = services.comment_create(
+        consultation=consultation, recommendation=recommendation, body="Rude words.", by=person
+    )
+    services.comment_hide(comment=comment, reason="Rude.", by=moderator)
+    no_mfa = ModeratorFactory(mfa=False)
+    client.force_login(no_mfa)
+    page = client.get(detail_url(consultation, recommendation)).content.decode()
+    assert "Rude words." not in page and "hidden by a moderator" in page
+    client.force_login(moderator)
+    assert "Rude words." in client.get(detail_url(consultation, recommendation)).content.decode()
