@@ -617,6 +617,8 @@ class Activity(models.Model):
     class Verb(models.TextChoices):
         ORGANISATION_VERIFIED = "organisation_verified", _("Organisation verified")
         ORGANISATION_REJECTED = "organisation_rejected", _("Organisation rejected")
+        FORUM_CREATED = "forum_created", _("Forum meeting created")
+        FORUM_CHANGED = "forum_changed", _("Forum meeting changed")
         CONSULTATION_CREATED = "consultation_created", _("Consultation created")
         CONSULTATION_CHANGED = "consultation_changed", _("Consultation changed")
         CONSULTATION_EXTENDED = "consultation_extended", _("Consultation extended")
@@ -630,6 +632,7 @@ class Activity(models.Model):
         COMMENT_FLAGGED = "comment_flagged", _("Comment flagged")
         COMMENT_HIDDEN = "comment_hidden", _("Comment hidden")
         COMMENT_RESTORED = "comment_restored", _("Comment restored")
+        FLAGS_DISMISSED = "flags_dismissed", _("Flags dismissed")
         THREAD_LOCKED = "thread_locked", _("Thread locked")
         THREAD_UNLOCKED = "thread_unlocked", _("Thread unlocked")
         ENDORSEMENT_SET = "endorsement_set", _("Stance taken")

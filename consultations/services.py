@@ -221,6 +221,7 @@ def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) 
         name=name, city=city, country=country, starts_on=starts_on, ends_on=ends_on
     )
     moderation_action_record(actor=by, action=Action.FORUM_CREATED, target=forum)
+    activity_record(verb=Verb.FORUM_CREATED, target=forum, actor=by)
     return forum
 
 
@@ -233,6 +234,7 @@ def forum_update(*, forum: Forum, name: str, city: str, country: str, starts_on,
     forum.starts_on, forum.ends_on = starts_on, ends_on
     forum.save()
     moderation_action_record(actor=by, action=Action.FORUM_CHANGED, target=forum)
+    activity_record(verb=Verb.FORUM_CHANGED, target=forum, actor=by)
     return forum
 
 
@@ -747,7 +749,7 @@ def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
         consultation=comment.consultation,
     )
     activity_record(
-        verb=Verb.COMMENT_RESTORED,
+        verb=Verb.FLAGS_DISMISSED,
         target=comment,
         actor=by,
         consultation=comment.consultation,

@@ -641,3 +641,47 @@ def test_moderator_without_mfa_sees_hidden_comment_as_a_stranger(
     assert "Rude words." not in page and "hidden by a moderator" in page
     client.force_login(moderator)
     assert "Rude words." in client.get(detail_url(consultation, recommendation)).content.decode()
+
+
+def test_suspension_page_constant_queries(
+    client, consultation, moderator, django_assert_max_num_queries
+):
+    for _n in range(25):
+        services.user_suspend(
+            consultation=consultation, user=UserFactory(), reason="Insults.", by=moderator
+        )
+    client.force_login(moderator)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("consultations:suspension-list", args=[consultation.pk]))
+    assert response.status_code == 200
+    assert len(response.context["suspensions"]) == 25
+
+
+def test_forum_edit_page(client, moderator):
+    forum = ForumFactory()
+    client.force_login(moderator)
+    url = reverse("consultations:forum-update", args=[forum.pk])
+    response = client.post(
+        url,
+        {
+            "name": "Manila",
+            "city": "Manila",
+            "country": "PH",
+            "starts_on": "2008-10-30",
+            "ends_on": "2008-10-27",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    client.post(
+        url,
+        {
+            "name": "Manila",
+            "city": "Manila",
+            "country": "PH",
+            "starts_on": "2008-10-27",
+            "ends_on": "2008-10-30",
+        },
+    )
+    forum.refresh_from_db()
+    assert forum.name == "Manila"
+    assert ModerationAction.objects.get().action == "forum_changed"
