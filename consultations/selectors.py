@@ -122,25 +122,32 @@ def _gender_group(value: str) -> str:
     return "other"
 
 
-def suppress_gender_counts(values: list[str]) -> list[tuple[str, int]]:
+def suppress_gender_counts(counts_by_value: dict[str, int]) -> list[tuple[str, int]]:
     """Aggregate self-described genders so that nobody's can be told.
 
     Values are mapped to a few groups (free text is never shown); groups under
-    GENDER_MIN_CELL people are folded into "other or not stated"; below
-    GENDER_MIN_TOTAL people in all, nothing is shown.
+    GENDER_MIN_CELL people are folded into "other or not stated", and so is the
+    smallest named group while that combined cell is under GENDER_MIN_CELL.
+    Every figure shown is then at least GENDER_MIN_CELL; with fewer than
+    GENDER_MIN_TOTAL people, or a single group left, nothing is shown.
     """
-    if len(values) < GENDER_MIN_TOTAL:
+    if sum(counts_by_value.values()) < GENDER_MIN_TOTAL:
         return []
     counts: dict[str, int] = {}
-    for value in values:
+    for value, count in counts_by_value.items():
         group = _gender_group(value)
-        counts[group] = counts.get(group, 0) + 1
+        counts[group] = counts.get(group, 0) + count
     shown: dict[str, int] = {"other": counts.pop("other", 0)}
     for group, count in counts.items():
         if count >= GENDER_MIN_CELL:
             shown[group] = count
         else:
             shown["other"] += count
+    # The combined cell must be empty or large enough too: fold in the smallest
+    # named group until it is.
+    while 0 < shown["other"] < GENDER_MIN_CELL and len(shown) > 1:
+        smallest = min((g for g in shown if g != "other"), key=lambda g: (shown[g], g))
+        shown["other"] += shown.pop(smallest)
     if len([count for count in shown.values() if count]) < 2:
         # A single group would tell everyone's gender: show nothing.
         return []
@@ -173,16 +180,18 @@ def consultation_figures(consultation: Consultation) -> ParticipationFigures:
         .annotate(n=Count("id"))
         .order_by("-n", "organisation__region")
     )
-    genders = list(
-        PersonParticipation.objects.filter(consultation=consultation).values_list(
-            "user__gender", flat=True
-        )
-    )
+    genders = {
+        row["user__gender"] or "": row["n"]
+        for row in PersonParticipation.objects.filter(consultation=consultation)
+        .values("user__gender")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     by_kind = [(str(kind_labels.get(r["organisation__kind"], "")), r["n"]) for r in by_kind_rows]
     by_region = [(str(_(r["organisation__region"] or "")), r["n"]) for r in by_region_rows]
     return ParticipationFigures(
         organisations=sum(n for _label, n in by_kind),
-        people=len(genders),
+        people=sum(genders.values()),
         comments=consultation.comment_count,
         endorsements=consultation.endorsement_count,
         by_kind=by_kind,
