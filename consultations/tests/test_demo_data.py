@@ -52,3 +52,12 @@ def test_demo_data_is_complete_and_idempotent(client):
     assert moderator.is_portal_moderator
     assert Authenticator.objects.filter(user=moderator, type="totp").exists()
     assert client.login(email="rep1@demo.gfmd.example", password=DEMO_PASSWORD)
+
+
+def test_demo_data_without_report_explains_and_writes_nothing():
+    from io import StringIO
+
+    errors = StringIO()
+    call_command("load_demo_data", stderr=errors)
+    assert "import_report" in errors.getvalue()
+    assert not Consultation.objects.exists()

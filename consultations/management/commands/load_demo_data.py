@@ -136,7 +136,11 @@ class Command(BaseCommand):
             raise CommandError("Demo data is never loaded in production.")
         recommendations = list(Recommendation.objects.order_by("session__number", "number"))
         if not recommendations:
-            raise CommandError("Import the report first: python manage.py import_report.")
+            self.stderr.write(
+                "No recommendations yet, so no demo debate: run `python manage.py import_report` "
+                "and then this command again."
+            )
+            return
         self.random = random.Random(2008)  # noqa: S311 - demo content, not security
         with override_settings(CONSULTATIONS_COMMENT_RATE=None), transaction.atomic():
             moderator, recovery_codes = self._moderator()
