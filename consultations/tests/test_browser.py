@@ -53,6 +53,7 @@ def test_representative_debates_and_moderator_hides(page, browser, live_server):
     comment_block = page.locator("article.comment", has_text="hurt families")
     comment_block.wait_for()
     assert comment_block.locator("strong", has_text="five per cent").is_visible()
+    assert page.url.endswith(url), "HTMX swapped the thread in without leaving the page"
     comment = Comment.objects.get()
 
     # A reply, through the reply link.
@@ -60,6 +61,7 @@ def test_representative_debates_and_moderator_hides(page, browser, live_server):
     page.get_by_label("Your reply").fill("And the banks should publish their fees.")
     page.get_by_role("button", name="Post reply").click()
     page.locator(".replies article.comment", has_text="publish their fees").wait_for()
+    assert page.url.endswith(url)
     assert Comment.objects.get(parent=comment).root == comment
 
     # A stance with reservations, which needs a statement, then a change of mind.
@@ -103,3 +105,28 @@ def test_representative_debates_and_moderator_hides(page, browser, live_server):
     assert hidden.get_by_text("Hidden by a moderator.").is_visible()
     assert hidden.get_by_text("Please avoid shouting in bold.").is_visible()
     assert hidden.get_by_text("hurt families").is_visible()
+
+
+def test_commenting_works_without_javascript(browser, live_server):
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    person = UserFactory()
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, person.email)
+    url = f"/consultations/{consultation.pk}/recommendations/{recommendation.slug}/"
+    page.goto(url)
+    page.get_by_label("Your comment").fill("Posted by a plain form.")
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    comment = Comment.objects.get()
+    assert page.url.endswith(f"#comment-{comment.pk}")
+    assert page.get_by_text("Your comment has been posted.").is_visible()
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Reply").click()
+    page.get_by_label("Your reply").fill("And a reply without JavaScript.")
+    page.get_by_role("button", name="Post reply").click()
+    page.wait_for_load_state()
+    assert Comment.objects.get(parent=comment).body == "And a reply without JavaScript."
+    context.close()
