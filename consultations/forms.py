@@ -72,7 +72,9 @@ class ClosingFieldsMixin(forms.Form):
 
 class ConsultationForm(ClosingFieldsMixin, forms.Form):
     forum = forms.ModelChoiceField(label=_("Forum meeting"), queryset=Forum.objects.all())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"size": 60})
+    )
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -164,7 +166,7 @@ class ConsultationForm(ClosingFieldsMixin, forms.Form):
             "opens_at": consultation.opens_at,
             "closes_at": consultation.closes_at,
             "closes_anywhere_on_earth": consultation.closes_anywhere_on_earth,
-            "closes_on": consultation.closes_at.date()
+            "closes_on": consultation.closing_date_anywhere_on_earth
             if consultation.closes_anywhere_on_earth
             else None,
             "scope": consultation.scope,

@@ -685,3 +685,20 @@ def test_forum_edit_page(client, moderator):
     forum.refresh_from_db()
     assert forum.name == "Manila"
     assert ModerationAction.objects.get().action == "forum_changed"
+
+
+def test_edit_form_shows_the_anywhere_on_earth_date(client, moderator):
+    from datetime import date
+
+    consultation = services.consultation_create(
+        forum=ForumFactory(),
+        title="AoE",
+        opens_at=timezone.now(),
+        closes_on=date(2030, 5, 1),
+        closes_anywhere_on_earth=True,
+        by=moderator,
+    )
+    client.force_login(moderator)
+    response = client.get(reverse("consultations:consultation-update", args=[consultation.pk]))
+    assert response.context["form"].initial["closes_on"] == date(2030, 5, 1)
+    assert 'value="2030-05-01"' in response.content.decode()

@@ -35,6 +35,7 @@ from consultations.models import (
     Consultation,
     Endorsement,
     EndorsementChange,
+    Flag,
     Forum,
     ModerationAction,
     Stance,
@@ -344,6 +345,7 @@ class Command(BaseCommand):
         EndorsementChange.objects.filter(endorsement__consultation=consultation).update(
             created_at=moved
         )
+        Flag.objects.filter(comment__consultation=consultation).update(created_at=moved)
         Endorsement.objects.filter(consultation=consultation).update(
             created_at=moved, updated_at=F("updated_at") + shift
         )
