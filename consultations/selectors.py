@@ -413,6 +413,14 @@ def viewer_state(viewer, consultation: Consultation, recommendation=None) -> Vie
                 consultation=consultation,
                 recommendation=recommendation,
                 organisation__in=state.representing_organisations,
+            ).prefetch_related(
+                Prefetch(
+                    "changes",
+                    queryset=EndorsementChange.objects.select_related("by").order_by(
+                        "created_at", "id"
+                    ),
+                    to_attr="history",
+                )
             )
         }
     return state

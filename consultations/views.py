@@ -397,6 +397,7 @@ def _recommendation_context(
         ),
         "cosign_organisations": viewer.representing_organisations,
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
+        "endorsement_histories": list(viewer.endorsements.values()),
         "endorsements": endorsements,
         "tally": selectors.recommendation_tally(consultation, recommendation),
         "synthesis": selectors.synthesis_get(consultation, recommendation),

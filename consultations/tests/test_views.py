@@ -702,3 +702,22 @@ def test_edit_form_shows_the_anywhere_on_earth_date(client, moderator):
     response = client.get(reverse("consultations:consultation-update", args=[consultation.pk]))
     assert response.context["form"].initial["closes_on"] == date(2030, 5, 1)
     assert 'value="2030-05-01"' in response.content.decode()
+
+
+def test_representative_sees_the_history_of_the_stance(
+    client, consultation, recommendation, organisation, representative
+):
+    for stance, statement in [("support", ""), ("oppose", "No."), ("support", "")]:
+        services.endorsement_set(
+            consultation=consultation,
+            recommendation=recommendation,
+            organisation=organisation,
+            stance=stance,
+            statement=statement,
+            by=representative,
+        )
+    client.force_login(representative)
+    response = client.get(detail_url(consultation, recommendation))
+    history = response.context["endorsement_histories"][0].history
+    assert [change.stance for change in history] == ["support", "oppose", "support"]
+    assert "History of the stance of" in response.content.decode()
