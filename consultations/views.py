@@ -666,11 +666,16 @@ def endorsement_withdraw(request, pk, slug):
     if denied:
         return denied
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
-    endorsement = Endorsement.objects.filter(
-        consultation=consultation,
-        recommendation=recommendation,
-        organisation_id=request.POST.get("organisation") or 0,
-    ).first()
+    organisation_id = request.POST.get("organisation", "")
+    endorsement = (
+        Endorsement.objects.filter(
+            consultation=consultation,
+            recommendation=recommendation,
+            organisation_id=int(organisation_id),
+        ).first()
+        if organisation_id.isdigit()
+        else None
+    )
     if endorsement is None:
         messages.error(request, _("There is no stance to withdraw."))
         return redirect(url)
@@ -808,8 +813,8 @@ def suspension_list(request, pk):
     if denied:
         return denied
     initial = {}
-    if request.GET.get("user"):
-        user = get_user_model().objects.filter(pk=request.GET["user"]).first()
+    if request.GET.get("user", "").isdigit():
+        user = get_user_model().objects.filter(pk=int(request.GET["user"])).first()
         if user is not None and not user.is_former_participant:
             initial["email"] = user.email
     form = SuspendForm(_data(request), initial=initial)

@@ -721,3 +721,28 @@ def test_representative_sees_the_history_of_the_stance(
     history = response.context["endorsement_histories"][0].history
     assert [change.stance for change in history] == ["support", "oppose", "support"]
     assert "History of the stance of" in response.content.decode()
+
+
+def test_odd_input_never_fails(client, consultation, recommendation, representative, moderator):
+    client.force_login(representative)
+    withdraw = reverse(
+        "consultations:endorsement-withdraw", args=[consultation.pk, recommendation.slug]
+    )
+    assert client.post(withdraw, {"organisation": "abc"}).status_code == 302
+    endorse = reverse("consultations:endorsement-set", args=[consultation.pk, recommendation.slug])
+    assert client.post(endorse, {"organisation": "x", "stance": "maybe"}).status_code == 200
+    assert client.post(endorse, {"endorsement": "x", "organisation": "1"}).status_code == 302
+    create = comment_url(consultation, recommendation)
+    assert client.post(create, {"body": "x", "parent": "abc"}).status_code == 200
+    assert client.post(create, {"body": "x", "parent": "999999"}).status_code == 200
+    assert client.post(create, {"body": "x", "organisation": "zz"}).status_code == 200
+    page = detail_url(consultation, recommendation)
+    assert client.get(page + "?page=abc&sort=<script>").status_code == 200
+    client.force_login(moderator)
+    suspensions = reverse("consultations:suspension-list", args=[consultation.pk])
+    assert client.get(suspensions + "?user=abc").status_code == 200
+    assert client.post(suspensions, {"email": "not-an-email", "reason": ""}).status_code == 200
+    queue = reverse("consultations:moderation-queue")
+    assert client.get(queue + "?consultation=abc&page=-1").status_code == 200
+    log = reverse("consultations:audit-log")
+    assert client.get(log + "?consultation=abc&action=nope&actor=bad").status_code == 200
