@@ -1,6 +1,8 @@
 """Twenty simultaneous endorsements by one organisation leave exactly one."""
 
+import random
 import threading
+import time
 
 import pytest
 from django.db import OperationalError, connection, connections
@@ -28,26 +30,39 @@ def test_concurrent_endorsements_leave_exactly_one():
     organisation, user = membership.organisation, membership.user
     barrier = threading.Barrier(ATTEMPTS)
     outcomes: list[str] = []
+    lock_retries: list[int] = []
     lock = threading.Lock()
 
     def attempt(index: int) -> None:
+        by = type(user).objects.get(pk=user.pk)
+        outcome = "error: never ran"
         try:
             barrier.wait(timeout=10)
-            services.endorsement_set(
-                consultation=consultation,
-                recommendation=recommendation,
-                organisation=organisation,
-                stance=Stance.SUPPORT if index % 2 else Stance.OPPOSE,
-                statement="" if index % 2 else "Not without safeguards.",
-                by=type(user).objects.get(pk=user.pk),
-            )
-            outcome = "ok"
-        except ConsultationError:
-            outcome = "refused"
-        except OperationalError as error:
-            # SQLite has one writer per database; the shared in-memory test
-            # database reports the lock at once instead of waiting for it.
-            outcome = "locked" if "locked" in str(error) else f"error: {error!r}"
+            for _retry in range(200):
+                try:
+                    services.endorsement_set(
+                        consultation=consultation,
+                        recommendation=recommendation,
+                        organisation=organisation,
+                        stance=Stance.SUPPORT if index % 2 else Stance.OPPOSE,
+                        statement="" if index % 2 else "Not without safeguards.",
+                        by=by,
+                    )
+                    outcome = "ok"
+                except ConsultationError:
+                    outcome = "refused"
+                except OperationalError as error:
+                    # SQLite has one writer per database, and the shared in-memory
+                    # test database reports a lock at once instead of waiting for
+                    # it: the attempt is retried, as a person would.
+                    if "locked" not in str(error):
+                        outcome = f"error: {error!r}"
+                    else:
+                        with lock:
+                            lock_retries.append(index)
+                        time.sleep(random.uniform(0.001, 0.02))
+                        continue
+                break
         except Exception as error:  # anything else would be a 500
             outcome = f"error: {error!r}"
         finally:
@@ -63,9 +78,11 @@ def test_concurrent_endorsements_leave_exactly_one():
 
     assert len(outcomes) == ATTEMPTS
     assert [o for o in outcomes if o.startswith("error")] == []
-    assert outcomes.count("ok") >= 1
+    # Every attempt ends as a success (taking or re-taking the stance), never an error.
+    assert outcomes.count("ok") == ATTEMPTS
     if connection.vendor == "postgresql":
-        assert "locked" not in outcomes
+        # Row locks make each attempt wait its turn: nothing needed a retry.
+        assert lock_retries == []
     assert Endorsement.objects.count() == 1
     endorsement = Endorsement.objects.get()
     stats = RecommendationStats.objects.get()
@@ -75,6 +92,3 @@ def test_concurrent_endorsements_leave_exactly_one():
     assert EndorsementChange.objects.filter(endorsement=endorsement).exists()
     consultation.refresh_from_db()
     assert consultation.endorsement_count == 1
-    if connection.vendor == "postgresql":
-        # Row locks make every attempt wait its turn: each succeeds, none fails.
-        assert outcomes.count("ok") == ATTEMPTS
