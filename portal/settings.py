@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "accounts",
     "recommendations",
     "consultations",
+    "positions",
+    "exports",
+    "digests",
 ]
 
 MIDDLEWARE = [

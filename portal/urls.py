@@ -13,5 +13,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("recommendations.urls")),
     path("", include("consultations.urls")),
+    path("", include("positions.urls")),
+    path("", include("exports.urls")),
+    path("", include("digests.urls")),
     path("admin/", admin.site.urls),
 ]
