@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.heartbeat",
         "schedule": 300.0,
     },
+    # Records "opened", "closing within 48 hours" and "closed" once per consultation.
+    "consultation-window-events": {
+        "task": "consultations.tasks.consultation_window_events",
+        "schedule": 300.0,
+    },
 }
 
 # Email: SMTP in production through EMAIL_URL; files under var/mail/ otherwise.

@@ -62,3 +62,9 @@ def test_a_real_worker_runs_a_task_sent_through_redis(celery_worker_process):
         time.sleep(0.2)
     assert cache.get(f"portal:heartbeat:{token}") == "ok", celery_worker_process.log()
     assert "Task portal.tasks.heartbeat[" in celery_worker_process.log()
+
+
+def test_consultation_window_events_run_on_the_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["consultation-window-events"]
+    assert entry["task"] == "consultations.tasks.consultation_window_events"
+    assert entry["schedule"] <= 600
