@@ -151,9 +151,6 @@ def _pdf_styles():
             spaceAfter=3,
             keepWithNext=1,
         ),
-        "toc1": ParagraphStyle("toc1", parent=base, fontSize=10, leading=13, leftIndent=0),
-        "toc2": ParagraphStyle("toc2", parent=base, fontSize=9, leading=11.5, leftIndent=14),
-        "toc3": ParagraphStyle("toc3", parent=base, fontSize=8.5, leading=11, leftIndent=28),
     }
 
 
@@ -163,6 +160,7 @@ def render_pdf(document: Document) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import (
         KeepTogether,
@@ -175,17 +173,19 @@ def render_pdf(document: Document) -> bytes:
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle as RLTableStyle
-    from reportlab.platypus.tableofcontents import TableOfContents as RLToc
+    from reportlab.platypus.flowables import Flowable
 
     styles = _pdf_styles()
     footer = document.footer
 
     class NumberedCanvas(Canvas):
-        """Defers page output so each page can say "page X of Y"."""
+        """Defers page output so each page can say "page X of Y" and contents get page numbers."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict] = []
+            self.heading_pages: dict[str, int] = {}
+            self.toc_slots: list[tuple[int, float, float, float, float, str]] = []
 
         def showPage(self):  # noqa: N802 - ReportLab API
             self._saved_pages.append(dict(self.__dict__))
@@ -193,16 +193,57 @@ def render_pdf(document: Document) -> bytes:
 
         def save(self):
             total = len(self._saved_pages)
+            slots_by_page: dict[int, list] = {}
+            for slot in self.toc_slots:
+                slots_by_page.setdefault(slot[0], []).append(slot)
             for state in self._saved_pages:
                 self.__dict__.update(state)
-                self.setFont(FONT_NAME, 7.5)
-                self.setFillColor(colors.HexColor("#555555"))
                 width = self._pagesize[0]
+                self.setFillColor(colors.HexColor("#555555"))
+                self.setFont(FONT_NAME, 7.5)
                 self.drawRightString(width - 18 * mm, 10 * mm, _page_label(self._pageNumber, total))
                 if footer:
                     self.drawString(18 * mm, 10 * mm, footer[:120])
+                self.setFillColor(colors.black)
+                for _page, x, y, w, _h, key in slots_by_page.get(self._pageNumber, ()):
+                    target = self.heading_pages.get(key)
+                    if target is None:
+                        continue
+                    self.setFont(FONT_NAME, 9)
+                    self.drawRightString(x + w, y + 2.5, str(target))
                 super().showPage()
             super().save()
+
+    class TocLine(Flowable):
+        """One line of the contents; its page number is drawn once all pages are laid out."""
+
+        def __init__(self, text: str, level: int, key: str):
+            super().__init__()
+            self.text, self.level, self.key = text, level, key
+            self.line_height = 13 if level == 0 else 11.5
+
+        def wrap(self, avail_width, avail_height):
+            self.width = avail_width
+            return avail_width, self.line_height
+
+        def draw(self):
+            canv = self.canv
+            indent = 14 * self.level
+            size = 10 if self.level == 0 else 9
+            font = f"{FONT_NAME}-Bold" if self.level == 0 else FONT_NAME
+            room = self.width - indent - 36
+            text = self.text
+            while text and stringWidth(text, font, size) > room:
+                text = text[: max(0, len(text) - 4)].rstrip() + "…"
+                if len(text) <= 2:
+                    break
+            canv.setFont(font, size)
+            canv.drawString(indent, 2.5, text)
+            canv.linkRect("", self.key, (0, 0, self.width, self.line_height), relative=1)
+            x, y = canv.absolutePosition(0, 0)
+            canv.toc_slots.append(
+                (canv.getPageNumber(), x, y, self.width, self.line_height, self.key)
+            )
 
     class Template(SimpleDocTemplate):
         def __init__(self, *args, **kwargs):
@@ -210,20 +251,25 @@ def render_pdf(document: Document) -> bytes:
             self._outline_level = -1
 
         def afterFlowable(self, flowable):  # noqa: N802 - ReportLab API
-            level = getattr(flowable, "_toc_level", None)
-            if level is None:
+            key = getattr(flowable, "_toc_key", None)
+            if key is None:
                 return
-            text = flowable._toc_text
-            key = f"h{id(flowable)}"
             self.canv.bookmarkPage(key)
+            self.canv.heading_pages[key] = self.page
             # An outline may only go one level deeper at a time.
-            outline_level = min(level, self._outline_level + 1)
-            self.canv.addOutlineEntry(text, key, level=outline_level, closed=outline_level > 0)
+            outline_level = min(flowable._toc_level, self._outline_level + 1)
+            self.canv.addOutlineEntry(
+                flowable._toc_text, key, level=outline_level, closed=outline_level > 0
+            )
             self._outline_level = outline_level
-            self.notify("TOCEntry", (level, escape(text), self.page, key))
 
     story = []
-    has_toc = False
+    toc_entries = []
+    for block in document.blocks:
+        if isinstance(block, Heading) and block.in_toc:
+            key = f"h{len(toc_entries)}"
+            toc_entries.append((block, key))
+    heading_keys = {id(block): key for block, key in toc_entries}
 
     def cell(value, head=False):
         return RLParagraph(_pdf_markup(as_spans(value)), styles["cellhead" if head else "cell"])
@@ -266,7 +312,9 @@ def render_pdf(document: Document) -> bytes:
         if isinstance(block, Heading):
             level = max(1, min(3, block.level))
             para = RLParagraph(escape(block.text), styles[level])
-            if block.in_toc:
+            key = heading_keys.get(id(block))
+            if key:
+                para._toc_key = key
                 para._toc_level = level - 1
                 para._toc_text = block.text
             story.append(para)
@@ -305,15 +353,11 @@ def render_pdf(document: Document) -> bytes:
         elif isinstance(block, PageBreak):
             story.append(RLPageBreak())
         elif isinstance(block, TableOfContents):
-            has_toc = True
             if block.title:
                 story.append(RLParagraph(escape(block.title), styles[1]))
-            toc = RLToc()
-            toc.levelStyles = [styles["toc1"], styles["toc2"], styles["toc3"]][
-                : max(1, block.depth)
-            ]
-            toc.dotsMinLevel = 0
-            story.append(toc)
+            for heading, key in toc_entries:
+                if heading.level <= block.depth:
+                    story.append(TocLine(heading.text, heading.level - 1, key))
             story.append(RLPageBreak())
 
     buffer = io.BytesIO()
@@ -329,10 +373,7 @@ def render_pdf(document: Document) -> bytes:
         lang=document.language,
         creator="GFMD civil society portal",
     )
-    if has_toc:
-        template.multiBuild(story, canvasmaker=NumberedCanvas, maxPasses=4)
-    else:
-        template.build(story, canvasmaker=NumberedCanvas)
+    template.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 
