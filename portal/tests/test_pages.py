@@ -57,3 +57,9 @@ def test_code_of_conduct_page(client):
 
 def test_unknown_page_is_a_404(client):
     assert client.get("/no-such-page/").status_code == 404
+
+
+def test_favicon_is_served_from_static(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
