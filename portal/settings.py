@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -208,7 +209,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "consultations.tasks.consultation_window_events",
         "schedule": 300.0,
     },
+    # Digests go to the people whose local time is 06:00, so every hour on the hour.
+    "digests-schedule": {
+        "task": "digests.tasks.digests_schedule",
+        "schedule": crontab(minute=0),
+    },
+    # Catch-up for immediate notifications whose task could not be queued.
+    "digests-outbox-drain": {
+        "task": "digests.tasks.outbox_drain",
+        "schedule": 60.0,
+    },
 }
+# Seconds to wait between two digest emails, to stay within a mail provider's rate.
+DIGEST_SEND_INTERVAL = env.float("DIGEST_SEND_INTERVAL", default=0.0)
 
 # Email: SMTP in production through EMAIL_URL; files under var/mail/ otherwise.
 EMAIL_FILE_PATH = VAR_DIR / "mail"
