@@ -1,1 +1,727 @@
+"""Pages for positions: thin views over the selectors and services."""
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.rules import user_memberships
+from consultations import selectors as consultation_selectors
+from consultations.models import Consultation
+from consultations.services import consultation_closed_message
+
+from . import selectors, services
+from .diff import word_diff
+from .forms import (
+    AmendmentAcceptForm,
+    AmendmentForm,
+    CompareForm,
+    EditorForm,
+    ParagraphCommentForm,
+    PositionCreateForm,
+    PositionDetailsForm,
+    ReasonForm,
+    ResolveForm,
+    RestoreForm,
+    RevisionForm,
+    SignForm,
+)
+from .models import (
+    ALLOWED_TRANSITIONS,
+    ParagraphComment,
+    Position,
+    PositionEditor,
+    PositionRevision,
+    PositionStatus,
+    Signature,
+)
+from .rules import can_contribute, can_edit_position, can_manage_position, is_position_editor
+from .services import PositionError, ReopenConfirmationNeeded, RevisionConflict
+
+
+def _position(pk: int) -> Position:
+    try:
+        return selectors.position_get(pk)
+    except Position.DoesNotExist:
+        raise Http404 from None
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _login_required(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _refused(request, error: PositionError, url: str) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect(url)
+
+
+def _frozen_message(position: Position) -> str | None:
+    if not position.consultation.is_open:
+        return consultation_closed_message(position.consultation)
+    return None
+
+
+# --- lists and creation ---------------------------------------------------------
+
+
+def position_list(request, pk):
+    try:
+        consultation = consultation_selectors.consultation_get(pk)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "positions/position_list.html",
+        {
+            "consultation": consultation,
+            "positions": selectors.position_list(consultation),
+            "can_create": consultation.is_open
+            and any(
+                m.is_representative and m.organisation.is_verified
+                for m in user_memberships(request.user)
+            ),
+            "closed_message": None
+            if consultation.is_open
+            else consultation_closed_message(consultation),
+        },
+    )
+
+
+def position_create(request, pk):
+    if response := _login_required(request):
+        return response
+    try:
+        consultation = consultation_selectors.consultation_get(pk)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+    organisations = [
+        m.organisation
+        for m in user_memberships(request.user)
+        if m.is_representative and m.organisation.is_verified
+    ]
+    list_url = reverse("positions:position-list", args=[consultation.pk])
+    if not consultation.is_open:
+        messages.error(request, consultation_closed_message(consultation))
+        return redirect(list_url)
+    if not organisations:
+        messages.error(
+            request,
+            _("Only a representative of a verified organisation may start a position for it."),
+        )
+        return redirect(list_url)
+    form = PositionCreateForm(
+        _data(request),
+        organisations=organisations,
+        recommendations=consultation_selectors.consultation_recommendations(consultation),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.position_create(
+                consultation=consultation,
+                title=form.cleaned_data["title"],
+                lead_organisation=form.cleaned_data["lead_organisation"],
+                body=form.cleaned_data["body"],
+                recommendations=form.cleaned_data["recommendations"],
+                co_editing_organisations=form.cleaned_data["co_editing_organisations"],
+                by=request.user,
+            )
+        except PositionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The position has been created."))
+            return redirect(position)
+    return render(
+        request, "positions/position_form.html", {"consultation": consultation, "form": form}
+    )
+
+
+def position_update(request, pk):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    if not can_manage_position(request.user, position):
+        raise PermissionDenied
+    form = PositionDetailsForm(
+        _data(request),
+        recommendations=consultation_selectors.consultation_recommendations(position.consultation),
+        initial={
+            "title": position.title,
+            "recommendations": list(position.recommendations.all()),
+            "co_editing_organisations": list(position.co_editing_organisations.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_update(position=position, by=request.user, **form.cleaned_data)
+        except PositionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The details have been saved."))
+            return redirect(position)
+    return render(
+        request,
+        "positions/position_update.html",
+        {"position": position, "consultation": position.consultation, "form": form},
+    )
+
+
+# --- the position page --------------------------------------------------------
+
+
+def _viewer(request, position: Position) -> dict:
+    user = request.user
+    is_editor = is_position_editor(user, position)
+    return {
+        "is_editor": is_editor,
+        "can_edit": can_edit_position(user, position),
+        "can_manage": can_manage_position(user, position),
+        "can_contribute": can_contribute(user, position),
+        "next_statuses": [
+            (status, PositionStatus(status).label)
+            for status in sorted(ALLOWED_TRANSITIONS.get(position.status, ()))
+        ]
+        if can_manage_position(user, position)
+        else [],
+    }
+
+
+def position_detail(request, pk):
+    position = _position(pk)
+    revision = selectors.revision_get(position)
+    text = selectors.position_text(position, revision)
+    signatures = selectors.signature_list(position)
+    signable = (
+        selectors.signable_organisations(request.user, position)
+        if request.user.is_authenticated and position.consultation.is_open
+        else []
+    )
+    mine = {s.organisation_id for s in signatures} & {
+        m.organisation_id for m in user_memberships(request.user) if m.is_representative
+    }
+    return render(
+        request,
+        "positions/position_detail.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "revision": revision,
+            "text": text,
+            "signatures": signatures,
+            "withdrawable": mine,
+            "sign_form": SignForm(organisations=signable) if signable else None,
+            "frozen_message": _frozen_message(position),
+            **_viewer(request, position),
+        },
+    )
+
+
+def position_edit(request, pk):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    if not can_edit_position(request.user, position):
+        if position.is_locked or _frozen_message(position):
+            messages.error(request, _frozen_message(position) or _("This text is locked."))
+            return redirect(position)
+        raise PermissionDenied
+    revision = selectors.revision_get(position)
+    form = RevisionForm(
+        _data(request),
+        initial={"body": revision.body if revision else "", "base": position.current_number},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_revise(
+                position=position,
+                body=form.cleaned_data["body"],
+                message=form.cleaned_data["message"],
+                base_number=form.cleaned_data["base"],
+                confirm_reopen=form.cleaned_data["confirm_reopen"],
+                by=request.user,
+            )
+        except RevisionConflict as conflict:
+            return _conflict(request, position, conflict, form.cleaned_data["message"])
+        except ReopenConfirmationNeeded as error:
+            form.add_error("confirm_reopen", error.message)
+        except PositionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your changes have been saved as a new revision."))
+            return redirect(position)
+    return render(
+        request,
+        "positions/position_edit.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "revision": revision,
+            "form": form,
+        },
+    )
+
+
+def _conflict(request, position, conflict: RevisionConflict, message: str) -> HttpResponse:
+    current = conflict.current
+    current_body = current.body if current else ""
+    base = PositionRevision.objects.filter(position=position, number=conflict.base_number).first()
+    form = RevisionForm(
+        initial={
+            "body": conflict.mine,
+            "base": current.number if current else 0,
+            "message": message,
+        }
+    )
+    return render(
+        request,
+        "positions/position_conflict.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "current": current,
+            "mine": conflict.mine,
+            "base_number": conflict.base_number,
+            "their_changes": word_diff(base.body if base else "", current_body),
+            "difference": word_diff(current_body, conflict.mine),
+            "form": form,
+        },
+        status=409,
+    )
+
+
+@require_POST
+def position_status(request, pk):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    try:
+        services.position_status_change(
+            position=position, status=request.POST.get("status", ""), by=request.user
+        )
+    except PositionError as error:
+        return _refused(request, error, position.get_absolute_url())
+    messages.success(request, _("The status of the position has changed."))
+    return redirect(position)
+
+
+def position_editors(request, pk):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    organisations = selectors.represented_editing_organisations(request.user, position)
+    editors = list(
+        PositionEditor.objects.filter(position=position).select_related("user", "organisation")
+    )
+    form = EditorForm(_data(request), organisations=organisations) if organisations else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            membership = form.cleaned_data["membership"]
+            try:
+                services.position_editor_add(
+                    position=position,
+                    user=membership.user,
+                    organisation=membership.organisation,
+                    by=request.user,
+                )
+            except PositionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The editor has been added."))
+                return redirect("positions:position-editors", position.pk)
+    return render(
+        request,
+        "positions/position_editors.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "editors": editors,
+            "form": form,
+            "removable": {o.pk for o in organisations},
+        },
+    )
+
+
+@require_POST
+def position_editor_remove(request, pk):
+    if response := _login_required(request):
+        return response
+    editor = get_object_or_404(
+        PositionEditor.objects.select_related("position__consultation", "organisation"), pk=pk
+    )
+    try:
+        services.position_editor_remove(editor=editor, by=request.user)
+    except PositionError as error:
+        return _refused(
+            request, error, reverse("positions:position-editors", args=[editor.position_id])
+        )
+    messages.success(request, _("The editor has been removed."))
+    return redirect("positions:position-editors", editor.position_id)
+
+
+# --- history ------------------------------------------------------------------
+
+
+def position_history(request, pk):
+    position = _position(pk)
+    return render(
+        request,
+        "positions/position_history.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "revisions": selectors.revision_history(position),
+            "compare_form": CompareForm(
+                initial={"old": max(position.current_number - 1, 1), "new": position.current_number}
+            ),
+        },
+    )
+
+
+def position_diff(request, pk):
+    position = _position(pk)
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose two revisions to compare."))
+        return redirect("positions:position-history", position.pk)
+    try:
+        old, new, diff = selectors.revision_diff(
+            position, form.cleaned_data["old"], form.cleaned_data["new"]
+        )
+    except PositionRevision.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "positions/position_diff.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "old": old,
+            "new": new,
+            "diff": diff,
+        },
+    )
+
+
+def revision_detail(request, pk, number):
+    position = _position(pk)
+    revision = selectors.revision_get(position, number)
+    if revision is None:
+        raise Http404
+    return render(
+        request,
+        "positions/revision_detail.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "revision": revision,
+            "restore_form": RestoreForm(initial={"base": position.current_number})
+            if can_edit_position(request.user, position) and number != position.current_number
+            else None,
+        },
+    )
+
+
+@require_POST
+def revision_restore(request, pk, number):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    form = RestoreForm(request.POST)
+    back = reverse("positions:revision-detail", args=[position.pk, number])
+    if not form.is_valid():
+        return redirect(back)
+    try:
+        services.position_restore(
+            position=position,
+            number=number,
+            base_number=form.cleaned_data["base"],
+            confirm_reopen=form.cleaned_data["confirm_reopen"],
+            by=request.user,
+        )
+    except PositionError as error:
+        return _refused(request, error, back)
+    messages.success(request, _("The old revision has been restored as a new revision."))
+    return redirect(position)
+
+
+# --- paragraph comments and amendments ----------------------------------------
+
+
+def _paragraph(position: Position, index: int):
+    revision = selectors.revision_get(position)
+    paragraphs = revision.paragraphs if revision else []
+    if not 0 <= index < len(paragraphs):
+        raise Http404
+    return revision, paragraphs[index]
+
+
+def paragraph_comment(request, pk, index):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    revision, paragraph = _paragraph(position, index)
+    form = ParagraphCommentForm(_data(request), initial={"base": position.current_number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.paragraph_comment_create(
+                position=position,
+                paragraph_index=index,
+                base_number=form.cleaned_data["base"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except PositionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your comment has been posted."))
+            return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "positions/paragraph_comment.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "paragraph": paragraph,
+            "index": index,
+            "form": form,
+            "allowed": can_contribute(request.user, position),
+        },
+    )
+
+
+def amendment_create(request, pk, index):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    revision, paragraph = _paragraph(position, index)
+    form = AmendmentForm(
+        _data(request), initial={"base": position.current_number, "proposed_text": paragraph}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = services.amendment_propose(
+                position=position,
+                paragraph_index=index,
+                base_number=form.cleaned_data["base"],
+                proposed_text=form.cleaned_data["proposed_text"],
+                justification=form.cleaned_data["justification"],
+                by=request.user,
+            )
+        except PositionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your amendment has been proposed to the editors."))
+            return redirect(amendment)
+    return render(
+        request,
+        "positions/amendment_form.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "paragraph": paragraph,
+            "index": index,
+            "form": form,
+            "allowed": can_contribute(request.user, position),
+        },
+    )
+
+
+def _amendment(pk: int):
+    from .models import Amendment
+
+    try:
+        amendment = selectors.amendment_get(pk)
+    except Amendment.DoesNotExist:
+        raise Http404 from None
+    amendment.position = _position(amendment.position_id)
+    return amendment
+
+
+def amendment_detail(request, pk):
+    amendment = _amendment(pk)
+    position = amendment.position
+    can_decide = amendment.is_open and can_edit_position(request.user, position)
+    return render(
+        request,
+        "positions/amendment_detail.html",
+        {
+            "amendment": amendment,
+            "position": position,
+            "consultation": position.consultation,
+            "diff": selectors.amendment_preview(amendment),
+            "accept_form": AmendmentAcceptForm(initial={"text": amendment.proposed_text})
+            if can_decide
+            else None,
+            "reject_form": ReasonForm() if can_decide else None,
+        },
+    )
+
+
+@require_POST
+def amendment_accept(request, pk):
+    if response := _login_required(request):
+        return response
+    amendment = _amendment(pk)
+    form = AmendmentAcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the text to incorporate."))
+        return redirect(amendment)
+    try:
+        services.amendment_accept(
+            amendment=amendment,
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
+            confirm_reopen=form.cleaned_data["confirm_reopen"],
+            by=request.user,
+        )
+    except PositionError as error:
+        return _refused(request, error, amendment.get_absolute_url())
+    messages.success(request, _("The amendment has been incorporated in a new revision."))
+    return redirect(amendment.position)
+
+
+@require_POST
+def amendment_reject(request, pk):
+    if response := _login_required(request):
+        return response
+    amendment = _amendment(pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say briefly why the amendment is not taken up."))
+        return redirect(amendment)
+    try:
+        services.amendment_reject(
+            amendment=amendment, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except PositionError as error:
+        return _refused(request, error, amendment.get_absolute_url())
+    messages.success(request, _("The amendment has been declined and its author told."))
+    return redirect(amendment.position)
+
+
+def paragraph_comment_resolve(request, pk):
+    if response := _login_required(request):
+        return response
+    comment = get_object_or_404(ParagraphComment.objects.select_related("author"), pk=pk)
+    position = _position(comment.position_id)
+    comment.position = position
+    if not can_edit_position(request.user, position):
+        raise PermissionDenied
+    form = ResolveForm(
+        _data(request),
+        initial={"decision": comment.decision, "reason": comment.decision_reason},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paragraph_comment_resolve(
+                comment=comment, by=request.user, **form.cleaned_data
+            )
+        except PositionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The decision has been recorded."))
+            return redirect("positions:position-made", position.pk)
+    return render(
+        request,
+        "positions/comment_resolve.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "comment": comment,
+            "form": form,
+        },
+    )
+
+
+# --- signatures ---------------------------------------------------------------
+
+
+@require_POST
+def signature_add(request, pk):
+    if response := _login_required(request):
+        return response
+    position = _position(pk)
+    form = SignForm(
+        request.POST, organisations=[m.organisation for m in user_memberships(request.user)]
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose the organisation you sign for."))
+        return redirect(position)
+    try:
+        services.signature_add(
+            position=position, organisation=form.cleaned_data["organisation"], by=request.user
+        )
+    except PositionError as error:
+        return _refused(request, error, position.get_absolute_url())
+    messages.success(request, _("Your organisation has signed this position."))
+    return redirect(position.get_absolute_url() + "#signatories")
+
+
+@require_POST
+def signature_withdraw(request, pk):
+    if response := _login_required(request):
+        return response
+    signature = get_object_or_404(
+        Signature.objects.select_related("organisation"), pk=pk, withdrawn_at__isnull=True
+    )
+    position = _position(signature.position_id)
+    signature.position = position
+    try:
+        services.signature_withdraw(signature=signature, by=request.user)
+    except PositionError as error:
+        return _refused(request, error, position.get_absolute_url())
+    messages.success(request, _("The signature has been withdrawn."))
+    return redirect(position.get_absolute_url() + "#signatories")
+
+
+# --- how this text was made and downloads -------------------------------------
+
+
+def position_made(request, pk):
+    position = _position(pk)
+    revision = selectors.revision_get(position)
+    return render(
+        request,
+        "positions/position_made.html",
+        {
+            "position": position,
+            "consultation": position.consultation,
+            "revision": revision,
+            "text": selectors.position_made(position, revision),
+            "can_resolve": can_edit_position(request.user, position),
+        },
+    )
+
+
+def position_download(request, pk, fmt):
+    from .documents import position_docx, position_pdf
+
+    position = _position(pk)
+    if not position.current_number:
+        raise Http404
+    viewer = request.user
+    filename = slugify(position.title)[:60] or "position"
+    if fmt == "pdf":
+        content, content_type = position_pdf(position, viewer=viewer), "application/pdf"
+    elif fmt == "docx":
+        content = position_docx(position, viewer=viewer)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{filename}-r{position.current_number}.{fmt}"'
+    )
+    return response
