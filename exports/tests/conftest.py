@@ -1,0 +1,15 @@
+"""Fixtures for the exports tests."""
+
+import pytest
+
+from .factories import consultation_with_debate
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def debate(db):
+    return consultation_with_debate()
