@@ -554,6 +554,11 @@ def comment_create(
         recommendation=recommendation,
         data={"parent_author_id": parent.author_id} if parent else {},
     )
+    if parent is not None:
+        from digests.services import comment_reply_notify
+
+        # The outbox row commits with the reply, so a broker outage cannot lose it.
+        comment_reply_notify(comment=comment)
     return comment
 
 
