@@ -240,15 +240,18 @@ def _organisation_decide(
     )
     requester = organisation.created_by
     if requester is not None and requester.is_active and not requester.is_former_participant:
-        _email_on_commit(
-            template="organisation_verified" if verified else "organisation_rejected",
-            to=requester.email,
-            context={
-                "organisation_id": organisation.pk,
-                "reason": reason,
-                "url": _site_url(organisation.get_absolute_url()),
-            },
-            language=_language_for(requester),
+        from digests.models import NotificationKind
+        from digests.services import outbox_enqueue
+
+        # Through the outbox, in this transaction: a broker outage cannot lose it.
+        template = "organisation_verified" if verified else "organisation_rejected"
+        outbox_enqueue(
+            user=requester,
+            kind=NotificationKind.ORGANISATION_DECIDED,
+            subject_template=f"accounts/email/{template}_subject.txt",
+            body_template=f"accounts/email/{template}_message.txt",
+            context={"reason": reason, "url": _site_url(organisation.get_absolute_url())},
+            objects={"organisation": organisation},
         )
     return organisation
 
