@@ -3,6 +3,7 @@
 from consultations import services as consultation_services
 from consultations.models import Stance
 from consultations.tests.factories import (  # noqa: F401 - re-exported for the tests
+    PASSWORD,
     ConsultationFactory,
     MembershipFactory,
     ModeratorFactory,
