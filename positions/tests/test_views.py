@@ -339,3 +339,19 @@ def test_busy_position_page_and_history_take_constant_queries(
         with django_assert_max_num_queries(16):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_organisation_page_lists_signed_positions(client, position, editor, signer, signer_org):
+    services.position_status_change(position=position, status=PositionStatus.OPEN, by=editor)
+    services.signature_add(position=position, organisation=signer_org, by=signer)
+    page = client.get(signer_org.get_absolute_url()).content.decode()
+    assert position.title in page and position.get_absolute_url() in page
+
+
+def test_at_risk_organisation_page_does_not_list_its_positions(client, position, editor):
+    hidden = OrganisationFactory(name="Secret Collective", is_at_risk=True, region="Western Asia")
+    representative = MembershipFactory(organisation=hidden).user
+    services.position_status_change(position=position, status=PositionStatus.OPEN, by=editor)
+    services.signature_add(position=position, organisation=hidden, by=representative)
+    page = client.get(hidden.get_absolute_url()).content.decode()
+    assert position.get_absolute_url() not in page
