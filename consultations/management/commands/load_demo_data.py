@@ -182,6 +182,9 @@ class Command(BaseCommand):
         )
         if recovery_codes:
             self.stdout.write("Moderator recovery codes: " + " ".join(recovery_codes))
+        from positions.demo import load_demo_positions  # positions depend on consultations
+
+        load_demo_positions()
 
     # --- people and organisations ---------------------------------------------
 
