@@ -1,0 +1,40 @@
+"""The OpenAPI schema: the portal's error responses and its token scheme.
+
+Kept apart from portal.api because drf-spectacular imports rest_framework.views,
+which loads the authentication classes defined there.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+from .api import error_responses
+
+
+class PortalAutoSchema(AutoSchema):
+    """Documents the error responses every endpoint may give, in the portal's error shape."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = [400, 401, 403, 429]
+        if "{" in self.path:
+            codes.append(404)
+        codes.extend(getattr(self.view, "extra_error_codes", ()))
+        for code in codes:
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    error_responses(code)[code], str(code), direction=direction
+                )
+        return responses
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "portal.api.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A personal API token: `Token <token>`.",
+        }
