@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests that need a real broker and worker run only when REDIS_URL is set.
 PYTEST_MARKERS := $(if $(REDIS_URL),,-m "not redis")
 
-.PHONY: install run test lint format messages messages-check check-deploy compose-check worker beat clean
+.PHONY: install run test lint format messages messages-check check-deploy api-fuzz compose-check worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed.")'
@@ -49,6 +49,10 @@ messages: install
 messages-check: install
 	$(MAKEMESSAGES)
 	git diff --exit-code -I '^"POT-Creation-Date' -- locale/
+
+# Fuzzes the REST API against its OpenAPI schema on a live server (.ci/schemathesis.sh).
+api-fuzz: install
+	.ci/schemathesis.sh
 
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$$($(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))") ALLOWED_HOSTS=portal.example.org \
