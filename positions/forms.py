@@ -162,7 +162,9 @@ class ResolveForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    organisation = _OrganisationChoice(label=_("Sign on behalf of"), queryset=None)
+    organisation = _OrganisationChoice(
+        label=_("Sign on behalf of"), queryset=None, empty_label=None
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -128,7 +128,8 @@ def _require_not_locked(position: Position) -> None:
 
 
 def _clean(text: str, *, max_length: int, required_message: str | None = None) -> str:
-    text = (text or "").strip()
+    # Browsers send textareas with CRLF; revisions compare and diff on LF only.
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text and required_message:
         raise PositionError(required_message)
     if len(text) > max_length:

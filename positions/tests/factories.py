@@ -3,6 +3,7 @@
 import factory
 
 from consultations.tests.factories import (  # noqa: F401 - re-exported for the tests
+    PASSWORD,
     ConsultationFactory,
     MembershipFactory,
     ModeratorFactory,
