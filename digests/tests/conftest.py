@@ -4,9 +4,6 @@ import pytest
 
 from consultations.tests.factories import ConsultationFactory, RecommendationFactory
 
-# The real-worker fixture lives with the portal tests; reused here as is.
-from portal.tests.conftest import celery_worker_process  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def _comment_rate(settings):
