@@ -140,7 +140,7 @@ def _clean(text: str, *, max_length: int, required_message: str | None = None) -
 def _locked(position: Position) -> Position:
     """The position row, locked until the transaction ends, with the caller's caches."""
     fresh = (
-        Position.objects.select_for_update()
+        Position.objects.select_for_update(of=("self",))
         .select_related("consultation", "lead_organisation")
         .get(pk=position.pk)
     )
@@ -563,7 +563,11 @@ def _locate(paragraphs: list[str], digest: str, index: int) -> int | None:
 
 
 def _locked_amendment(amendment: Amendment) -> Amendment:
-    fresh = Amendment.objects.select_for_update().select_related("author").get(pk=amendment.pk)
+    fresh = (
+        Amendment.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=amendment.pk)
+    )
     if fresh.status != AmendmentStatus.OPEN:
         raise PositionError(_("This amendment has already been decided."))
     return fresh
