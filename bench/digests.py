@@ -191,9 +191,8 @@ def run(arguments) -> None:
         builder = DigestBuilder(frequency="daily")
         builder.load(users, periods)
         for user in users:
-            digest = builder.render(
+            digest = builder.digest_for(
                 user,
-                builder.items_for(user.pk),
                 unsubscribe_url=unsubscribe_url(user_id=user.pk, what=DIGEST),
             )
             built += digest is not None

@@ -8,7 +8,7 @@ set of items, so people who follow the same things share the work.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -456,10 +456,84 @@ class DigestBuilder:
                     chosen[item.id] = item
         return sorted(chosen.values(), key=lambda item: (item.created_at, item.id))
 
+    def _common_period(self) -> tuple | None:
+        if not hasattr(self, "_common"):
+            spans = Counter((period.start, period.end) for period in self.periods.values())
+            self._common = spans.most_common(1)[0][0] if spans else None
+            self._pools = {}
+        return self._common
+
+    def _pool(self, kind: str, key: int):
+        """A pool's items in the common period, by section, and who acted in it; computed once."""
+        cached = self._pools.get((kind, key))
+        if cached is not None:
+            return cached
+        source = {
+            "p": self.by_parent_author,
+            "c": self.by_consultation,
+            "r": self.by_recommendation,
+            "o": self.by_organisation,
+        }[kind].get(key, [])
+        start, end = self._common
+        sections: dict[tuple, list[Item]] = {}
+        actors = set()
+        for item in source:
+            if start < item.created_at <= end:
+                sections.setdefault(item.section_key, []).append(item)
+                actors.add(item.actor_id)
+        self._pools[(kind, key)] = (sections, actors)
+        return sections, actors
+
+    def sections_for(self, user_id: int) -> tuple[dict, set]:
+        """The person's items by section, and which sections are shared lists (not filtered)."""
+        period = self.periods.get(user_id)
+        if period is None:
+            return {}, set()
+        common = self._common_period()
+        if (period.start, period.end) != common:
+            grouped: dict[tuple, list[Item]] = {}
+            for item in self.items_for(user_id):
+                grouped.setdefault(item.section_key, []).append(item)
+            return grouped, set()
+        interests = self.interests.get(user_id, Interests())
+        pools = [("p", user_id)]
+        pools += [("c", c) for c in interests.consultations]
+        pools += [("r", r) for r in interests.recommendations]
+        pools += [("o", o) for o in interests.organisations]
+        result: dict[tuple, list[Item]] = {}
+        shared: set = set()
+        for kind, key in pools:
+            sections, actors = self._pool(kind, key)
+            own = user_id in actors
+            for section_key, items in sections.items():
+                chosen = [i for i in items if i.actor_id != user_id] if own else items
+                if not chosen:
+                    continue
+                if section_key in result:
+                    merged = {i.id: i for i in result[section_key]}
+                    merged.update((i.id, i) for i in chosen)
+                    result[section_key] = sorted(
+                        merged.values(), key=lambda i: (i.created_at, i.id)
+                    )
+                    shared.discard(section_key)
+                else:
+                    result[section_key] = chosen
+                    if chosen is items:
+                        shared.add(section_key)
+        return result, shared
+
+    def digest_for(self, user, *, unsubscribe_url: str):
+        sections, shared = self.sections_for(user.pk)
+        return self.render(user, sections, unsubscribe_url=unsubscribe_url, shared=shared)
+
     # --- rendering ------------------------------------------------------------
 
-    def _section_fragments(self, section: SectionInfo, items: list[Item], language: str):
-        cache_key = (section.key, language, tuple(item.id for item in items))
+    def _section_fragments(
+        self, section: SectionInfo, items: list[Item], language: str, shared: bool = False
+    ):
+        # A shared list lives as long as the builder, so its identity names its items.
+        ids = ("pool", id(items)) if shared else tuple(item.id for item in items)
+        cache_key = (section.key, language, ids)
         cached = self._section_cache.get(cache_key)
         if cached is not None:
             return cached
@@ -506,14 +580,22 @@ class DigestBuilder:
         self._section_cache[cache_key] = fragments
         return fragments
 
-    def render(self, user, items: list[Item], *, unsubscribe_url: str) -> Digest | None:
-        """The person's email, in their language; None when there is nothing new."""
-        if not items:
+    def render(
+        self, user, by_section, *, unsubscribe_url: str, shared=frozenset()
+    ) -> Digest | None:
+        """The person's email, in their language; None when there is nothing new.
+
+        ``by_section`` maps section keys to items (a flat list of items is grouped here).
+        """
+        if isinstance(by_section, list):
+            grouped: dict[tuple, list[Item]] = {}
+            for item in by_section:
+                grouped.setdefault(item.section_key, []).append(item)
+            by_section = grouped
+        if not by_section:
             return None
+        item_count = sum(len(items) for items in by_section.values())
         language = user.interface_language or settings.LANGUAGE_CODE
-        by_section: dict[tuple, list[Item]] = defaultdict(list)
-        for item in items:
-            by_section[item.section_key].append(item)
         with translation.override(language):
             groups: dict = {}
             for key, section_items in by_section.items():
@@ -528,7 +610,9 @@ class DigestBuilder:
                             title=consultation.title,
                             url=absolute(consultation.get_absolute_url()),
                         )
-                text, html = self._section_fragments(section, section_items, language)
+                text, html = self._section_fragments(
+                    section, section_items, language, key in shared
+                )
                 # Consultation news first, then sections in the order they first moved.
                 position = 0 if key[0] == "news" else 1
                 groups[group_key].sections.append((position, text, html))
@@ -537,12 +621,20 @@ class DigestBuilder:
                 ordered.append(groups[None])
             for group in ordered:
                 group.sections.sort(key=lambda entry: entry[0])
-            reply_count = sum(
-                1 for item in items if item.kind == "reply" and item.parent_author_id == user.pk
+            reply_count = (
+                sum(
+                    1
+                    for items in by_section.values()
+                    if items and items[0].section_key[0] == "rec"
+                    for item in items
+                    if item.parent_author_id == user.pk and item.kind == "reply"
+                )
+                if len(by_section) and self.by_parent_author.get(user.pk)
+                else 0
             )
             context = {
                 "user": user,
-                "item_count": len(items),
+                "item_count": item_count,
                 "reply_count": reply_count,
                 "groups": ordered,
                 "SITE_NAME": settings.SITE_NAME,
@@ -555,14 +647,14 @@ class DigestBuilder:
             subject = ngettext(
                 "Your digest: %(count)d new item",
                 "Your digest: %(count)d new items",
-                len(items),
-            ) % {"count": len(items)}
+                item_count,
+            ) % {"count": item_count}
             text = get_template("digests/email/digest.txt").render(context)
             html = get_template("digests/email/digest.html").render(context)
         prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
         return Digest(
             user_id=user.pk,
-            item_count=len(items),
+            item_count=item_count,
             reply_count=reply_count,
             subject=prefix + subject,
             text=text,

@@ -74,9 +74,8 @@ def digest_build(*, user, frequency: str, end: datetime | None = None) -> Digest
     builder = DigestBuilder(frequency=frequency)
     periods, _done = digest_periods(users=[user], frequency=frequency, end=end)
     builder.load([user], periods)
-    return builder.render(
+    return builder.digest_for(
         user,
-        builder.items_for(user.pk),
         unsubscribe_url=unsubscribe_url(user_id=user.pk, what=DIGEST),
     )
 
@@ -187,9 +186,8 @@ def digest_batch_send(
         for user in users:
             if user.pk in done:
                 continue
-            digest = builder.render(
+            digest = builder.digest_for(
                 user,
-                builder.items_for(user.pk),
                 unsubscribe_url=unsubscribe_url(user_id=user.pk, what=DIGEST),
             )
             if digest is None:
