@@ -96,6 +96,9 @@ def _pdf_styles():
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+        "entry": ParagraphStyle(
+            "entry", parent=base, fontSize=8.5, leading=10.5, leftIndent=8, firstLineIndent=-8
+        ),
         "quote": ParagraphStyle(
             "quote", parent=base, leftIndent=12, textColor=colors.HexColor("#333333")
         ),

@@ -1,0 +1,281 @@
+"""Benchmark of the consolidated document: build time, size and peak memory per format.
+
+Run with ``.venv/bin/python bench/exports.py``; it uses whatever DATABASE_URL
+says (SQLite under var/ by default), creates a throwaway large consultation
+(72 recommendations, 1,000 organisations, 10,000 endorsements, 50 positions
+with 20 revisions each), prints the figures, and deletes what it created.
+"""
+
+import os
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import transaction  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from accounts.models import Organisation, OrganisationKind, VerificationStatus  # noqa: E402
+from consultations.models import (  # noqa: E402
+    Consultation,
+    Endorsement,
+    Forum,
+    OrganisationParticipation,
+    RecommendationStats,
+    Stance,
+    Synthesis,
+)
+from exports.builders import BUILDERS, Edition, write_csv, write_xlsx  # noqa: E402
+from exports.selectors import consolidated_content  # noqa: E402
+from recommendations.models import Recommendation, Report, Session  # noqa: E402
+
+RECOMMENDATIONS = 72
+ORGANISATIONS = 1000
+ENDORSEMENTS = 10_000
+POSITIONS = 50
+REVISIONS = 20
+TAG = "bench-exports"
+REGIONS = ["Western Europe", "Eastern Africa", "South America", "Southern Asia", "Western Asia"]
+WORDS = [
+    "migration",
+    "development",
+    "remittances",
+    "diaspora",
+    "rights",
+    "workers",
+    "families",
+    "recruitment",
+    "integration",
+    "return",
+    "circular",
+    "mobility",
+    "partnership",
+    "protection",
+    "labour",
+    "skills",
+]
+
+
+def words(rng, n):
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def create(rng):
+    now = timezone.now()
+    forum = Forum.objects.create(
+        name=f"{TAG} Forum",
+        city="Manila",
+        country="PH",
+        starts_on=date(2008, 10, 27),
+        ends_on=date(2008, 10, 30),
+    )
+    consultation = Consultation.objects.create(
+        forum=forum,
+        title=f"{TAG} consultation",
+        opens_at=now - timedelta(days=7),
+        closes_at=now + timedelta(days=14),
+        scope="recommendations",
+    )
+    recs = list(Recommendation.objects.order_by("session__number", "number")[:RECOMMENDATIONS])
+    if len(recs) < RECOMMENDATIONS:
+        report = Report.objects.first() or Report.objects.create(
+            title=f"{TAG} report", publisher="GFMD", year=2007, isbn=TAG, source_sha256="0" * 64
+        )
+        sessions = []
+        for number in range(1, 9):
+            session = Session.objects.filter(number=number).first()
+            if session is None:
+                session = Session.objects.create(
+                    report=report, number=number, title=f"Session {number}", slug=f"{TAG}-s{number}"
+                )
+            sessions.append(session)
+        have = len(recs)
+        for index in range(have, RECOMMENDATIONS):
+            recs.append(
+                Recommendation.objects.create(
+                    session=sessions[index % 8],
+                    number=100 + index,
+                    title=words(rng, 8),
+                    slug=f"{TAG}-r{index}",
+                    citation=f"B{index}",
+                    body=words(rng, 40),
+                )
+            )
+    consultation.recommendations.set(recs)
+    orgs = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"{TAG} organisation {i}",
+                kind=rng.choice(OrganisationKind.values),
+                country="FR",
+                region=rng.choice(REGIONS),
+                status=VerificationStatus.VERIFIED,
+                is_at_risk=(i % 50 == 0),
+            )
+            for i in range(ORGANISATIONS)
+        ]
+    )
+    pairs = set()
+    while len(pairs) < ENDORSEMENTS:
+        pairs.add((rng.randrange(RECOMMENDATIONS), rng.randrange(ORGANISATIONS)))
+    rows = []
+    for rec_index, org_index in pairs:
+        stance = rng.choices(Stance.values, weights=[6, 2, 2])[0]
+        has_statement = stance != Stance.SUPPORT or rng.random() < 0.2
+        rows.append(
+            Endorsement(
+                consultation=consultation,
+                recommendation=recs[rec_index],
+                organisation=orgs[org_index],
+                stance=stance,
+                statement=words(rng, rng.randint(15, 60)) if has_statement else "",
+            )
+        )
+    Endorsement.objects.bulk_create(rows, batch_size=2000)
+    stats = {}
+    for row in rows:
+        entry = stats.setdefault(
+            row.recommendation_id, {"support": 0, "reservations": 0, "oppose": 0}
+        )
+        entry[row.stance] += 1
+    RecommendationStats.objects.bulk_create(
+        [
+            RecommendationStats(
+                consultation=consultation,
+                recommendation_id=rec_id,
+                comment_count=rng.randint(0, 300),
+                support_count=c["support"],
+                reservations_count=c["reservations"],
+                oppose_count=c["oppose"],
+            )
+            for rec_id, c in stats.items()
+        ]
+    )
+    OrganisationParticipation.objects.bulk_create(
+        [OrganisationParticipation(consultation=consultation, organisation=o) for o in orgs]
+    )
+    Synthesis.objects.bulk_create(
+        [Synthesis(consultation=consultation, recommendation=r, body=words(rng, 120)) for r in recs]
+    )
+    positions = 0
+    try:
+        from positions.models import Position, PositionRevision, Signature
+
+        for index in range(POSITIONS):
+            position = Position.objects.create(
+                consultation=consultation,
+                title=f"{TAG} position {index}",
+                lead_organisation=orgs[index],
+                status="final" if index % 2 else "open",
+                current_number=REVISIONS,
+            )
+            position.recommendations.set(rng.sample(recs, 3))
+            PositionRevision.objects.bulk_create(
+                [
+                    PositionRevision(
+                        position=position,
+                        number=n,
+                        body="\n\n".join(words(rng, 60) for _ in range(8)),
+                    )
+                    for n in range(1, REVISIONS + 1)
+                ]
+            )
+            Signature.objects.bulk_create(
+                [
+                    Signature(position=position, organisation=o, revision_number=REVISIONS)
+                    for o in rng.sample(orgs, 30)
+                ]
+            )
+            positions += 1
+    except ImportError:
+        pass
+    return consultation, orgs, positions
+
+
+def measure(label, function):
+    """Time without tracing (tracemalloc slows Python code several times), then peak memory."""
+    started = time.perf_counter()
+    result = function()
+    elapsed = time.perf_counter() - started
+    peak = 0
+    if os.environ.get("BENCH_MEMORY", "1") == "1":
+        tracemalloc.start()
+        function()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return result, elapsed, peak
+
+
+def main():
+    rng = random.Random(2007)
+    with transaction.atomic():
+        consultation, orgs, positions = create(rng)
+    print(f"Database: {django.db.connection.vendor}; positions created: {positions}")
+    if os.environ.get("BENCH_DUMP"):
+        import json
+
+        with translation.override("en"):
+            Path(os.environ["BENCH_DUMP"]).write_text(
+                json.dumps(consolidated_content(consultation))
+            )
+    try:
+        with translation.override("en"):
+            content, seconds, peak = measure("content", lambda: consolidated_content(consultation))
+            print(f"{'content':8} {seconds:7.2f} s {'':>12} peak {peak / 2**20:7.1f} MiB")
+            edition = Edition(version=1, date="2026-11-28 12:00 UTC")
+            for fmt, builder in BUILDERS.items():
+                path = Path("var") / f"bench-export.{fmt}"
+                path.parent.mkdir(exist_ok=True)
+
+                def run(fmt=fmt, builder=builder, path=path):
+                    with path.open("wb") as handle:
+                        if fmt == "csv":
+                            write_csv(content, handle)
+                        elif fmt == "xlsx":
+                            write_xlsx(content, handle)
+                        else:
+                            handle.write(builder(content, edition))
+
+                _r, seconds, peak = measure(fmt, run)
+                size = path.stat().st_size
+                extra = ""
+                if fmt == "pdf":
+                    from pypdf import PdfReader
+
+                    extra = f" {len(PdfReader(str(path)).pages)} pages"
+                megabytes, peak_mb = size / 2**20, peak / 2**20
+                print(
+                    f"{fmt:8} {seconds:7.2f} s {megabytes:9.2f} MiB peak {peak_mb:7.1f} MiB{extra}"
+                )
+                path.unlink()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"Process peak RSS: {rss:.0f} MiB")
+    finally:
+        with transaction.atomic():
+            forum = consultation.forum
+            try:
+                from positions.models import Position
+
+                Position.objects.filter(consultation=consultation).delete()
+            except ImportError:
+                pass
+            consultation.delete()
+            forum.delete()
+            Organisation.objects.filter(name__startswith=TAG).delete()
+            Recommendation.objects.filter(slug__startswith=TAG).delete()
+            Session.objects.filter(slug__startswith=TAG).delete()
+            Report.objects.filter(isbn=TAG).delete()
+
+
+if __name__ == "__main__":
+    main()
