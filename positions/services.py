@@ -166,7 +166,17 @@ def _record(verb: str, position: Position, target, by, organisation=None, data=N
     )
 
 
-def _notify(users, template: str, position: Position, **context) -> None:
+# Notifications the digests' outbox knows, by this app's template name; the
+# others go out as plain emails after the commit.
+OUTBOX_KINDS = {
+    "amendment_decided": "amendment_decided",
+    "signatures_ended": "signed_position_changed",
+}
+
+
+def _notify(users, template: str, position: Position, **objects) -> None:
+    from digests.services import outbox_enqueue
+
     from .tasks import notification_send
 
     seen = set()
@@ -174,12 +184,21 @@ def _notify(users, template: str, position: Position, **context) -> None:
         if user is None or user.pk in seen or user.is_former_participant:
             continue
         seen.add(user.pk)
+        if template in OUTBOX_KINDS:
+            outbox_enqueue(
+                user=user,
+                kind=OUTBOX_KINDS[template],
+                subject_template=f"positions/email/{template}_subject.txt",
+                body_template=f"positions/email/{template}_message.txt",
+                objects={"position": position, **objects},
+            )
+            continue
         enqueue_on_commit(
             notification_send,
             user_id=user.pk,
             template=template,
             position_id=position.pk,
-            context=context,
+            context={f"{name}_id": obj.pk for name, obj in objects.items()},
         )
 
 
@@ -634,7 +653,7 @@ def amendment_accept(
         by,
         data={"decision": amendment.decision, "number": revision.number},
     )
-    _notify([amendment.author], "amendment_decided", position, amendment_id=amendment.pk)
+    _notify([amendment.author], "amendment_decided", position, amendment=amendment)
     return revision
 
 
@@ -656,7 +675,7 @@ def amendment_reject(*, amendment: Amendment, reason: str, by) -> Amendment:
     amendment.decided_at = timezone.now()
     amendment.save()
     _record(VERB_AMENDMENT_REJECTED, position, amendment, by)
-    _notify([amendment.author], "amendment_decided", position, amendment_id=amendment.pk)
+    _notify([amendment.author], "amendment_decided", position, amendment=amendment)
     return amendment
 
 
@@ -679,7 +698,7 @@ def paragraph_comment_resolve(
     comment.decided_at = timezone.now()
     comment.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
     _record(VERB_CONTRIBUTION_RESOLVED, position, comment, by, data={"decision": decision})
-    _notify([comment.author], "comment_resolved", position, comment_id=comment.pk)
+    _notify([comment.author], "comment_resolved", position, comment=comment)
     return comment
 
 

@@ -484,3 +484,21 @@ def test_comments_and_amendments_kept_apart_by_position(
         position=other, paragraph_index=0, base_number=1, body="Elsewhere.", by=participant
     )
     assert ParagraphComment.objects.filter(position=position).count() == 0
+
+
+def test_proposer_and_signatories_are_told_through_the_outbox(
+    position, editor, participant, signer, signer_org, django_capture_on_commit_callbacks
+):
+    from digests.models import OutboxMessage
+
+    amendment = _propose(position, participant)
+    services.position_status_change(position=position, status=PositionStatus.OPEN, by=editor)
+    services.signature_add(position=position, organisation=signer_org, by=signer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.amendment_accept(amendment=amendment, confirm_reopen=True, by=editor)
+    kinds = sorted(OutboxMessage.objects.values_list("kind", "user_id"))
+    assert kinds == [
+        ("amendment_decided", participant.pk),
+        ("signed_position_changed", signer.pk),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([participant.email, signer.email])
