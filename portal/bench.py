@@ -1,0 +1,29 @@
+"""Pieces used only by the load benchmark (bench/run, settings module portal.settings_bench)."""
+
+from django.db import connection
+from django.http import HttpResponse
+
+
+def bare(request):
+    """The ceiling: a Django view that does nothing, behind the same middleware."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class QueryCountMiddleware:
+    """Adds an X-Queries header: how many SQL statements the request ran."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counting(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counting):
+            response = self.get_response(request)
+        response["X-Queries"] = str(count)
+        return response
