@@ -2,7 +2,13 @@ from django.shortcuts import render
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    from exports.selectors import delegate_download_links
+
+    return render(
+        request,
+        "portal/home.html",
+        {"delegate_downloads": delegate_download_links(request.user)},
+    )
 
 
 def code_of_conduct(request):
