@@ -300,3 +300,12 @@ def export_get(pk: int) -> ConsolidatedExport:
 
 def ready_exports(consultation: Consultation) -> QuerySet[ConsolidatedExport]:
     return ConsolidatedExport.objects.filter(consultation=consultation, status=ExportStatus.READY)
+
+
+def delegate_download_links(user) -> list[Consultation]:
+    """Recent consultations whose downloads a delegate's home page links to (two queries)."""
+    from accounts.rules import is_delegate
+
+    if not is_delegate(user):
+        return []
+    return list(Consultation.objects.select_related("forum").order_by("-closes_at", "-id")[:5])

@@ -144,3 +144,24 @@ def test_download_page_query_count(
         response = client.get(reverse("exports:export-list", args=[consultation.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("SHA-256") == 3
+
+
+def test_delegate_home_links_to_downloads(client, debate):
+    from accounts.models import OrganisationKind
+
+    from .factories import MembershipFactory, OrganisationFactory
+
+    consultation, *_rest = debate
+    delegation = OrganisationFactory(kind=OrganisationKind.GOVERNMENT)
+    delegate = MembershipFactory(organisation=delegation).user
+    url = reverse("exports:export-list", args=[consultation.pk])
+    client.force_login(UserFactory())
+    assert url not in client.get("/").content.decode()
+    client.force_login(delegate)
+    assert url in client.get("/").content.decode()
+
+
+def test_consultation_page_links_to_downloads(client, debate):
+    consultation, *_rest = debate
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert reverse("exports:export-list", args=[consultation.pk]) in page
