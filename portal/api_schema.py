@@ -26,6 +26,14 @@ class PortalAutoSchema(AutoSchema):
                 )
         return responses
 
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        # An id that exists in the demo data, for clients trying the API and for the fuzzer.
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"] in ("id", "pk"):
+                parameter.setdefault("example", 1)
+        return operation
+
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "portal.api.ApiTokenAuthentication"

@@ -565,3 +565,60 @@ def test_representative_can_comment_on_behalf(api, consultation, recommendation)
     )
     assert response.status_code == 201
     assert response.json()["organisation"]["name"] == organisation.name
+
+
+def test_suspended_person_cannot_comment(api, consultation, recommendation, person):
+    services.user_suspend(
+        consultation=consultation, user=person, reason="Repeated insults.", by=ModeratorFactory()
+    )
+    api.force_authenticate(person)
+    response = api.post(
+        _url(consultation, "comments/"),
+        {"recommendation": recommendation.slug, "body": "Hi."},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "suspended" in response.json()["detail"]
+
+
+def test_reply_refused_in_a_locked_thread(api, consultation, recommendation, person):
+    root = services.comment_create(
+        consultation=consultation, recommendation=recommendation, body="Root.", by=UserFactory()
+    )
+    services.thread_lock(comment=root, reason="Heated.", by=ModeratorFactory())
+    api.force_authenticate(person)
+    response = api.post(
+        _url(consultation, "comments/"),
+        {"recommendation": recommendation.slug, "body": "Reply.", "parent": root.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "locked" in response.json()["detail"]
+    assert api.get(f"/api/v1/comments/{root.pk}/").json()["is_locked"] is True
+
+
+def test_reply_to_a_comment_elsewhere_is_refused(api, consultation, recommendation, person):
+    other = CommentFactory(consultation=ConsultationFactory(), recommendation=recommendation)
+    api.force_authenticate(person)
+    response = api.post(
+        _url(consultation, "comments/"),
+        {"recommendation": recommendation.slug, "body": "Reply.", "parent": other.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+
+
+def test_messages_follow_the_requested_language(api, recommendation, person):
+    closed = ConsultationFactory(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=1)
+    )
+    api.force_authenticate(person)
+    response = api.post(
+        _url(closed, "comments/"),
+        {"recommendation": recommendation.slug, "body": "Tard."},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 400
+    assert "consultation" in response.json()["detail"]
+    assert "closed" not in response.json()["detail"]
