@@ -356,7 +356,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     # The first characters of the token, so that its owner can tell tokens apart.
-    prefix = models.CharField(_("starts with"), max_length=12)
+    prefix = models.CharField(_("starts with"), max_length=16)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("prefix", models.CharField(max_length=12, verbose_name="starts with")),
+                ("prefix", models.CharField(max_length=16, verbose_name="starts with")),
                 ("digest", models.CharField(max_length=64, unique=True)),
                 (
                     "created_at",
