@@ -680,6 +680,31 @@ def amendment_reject(*, amendment: Amendment, reason: str, by) -> Amendment:
 
 
 @transaction.atomic
+def amendment_resolve(*, amendment: Amendment, decision: str, reason: str, by) -> Amendment:
+    """Close an amendment the editors dealt with by hand, recording their decision and why."""
+    position = amendment.position
+    _require_editor(by, position)
+    if decision not in Decision.values:
+        raise PositionError(_("Choose a decision."))
+    reason = _clean(
+        reason, max_length=REASON_MAX_LENGTH, required_message=_("Give a short reason.")
+    )
+    amendment = _locked_amendment(amendment)
+    amendment.status = (
+        AmendmentStatus.REJECTED if decision == Decision.NOT_TAKEN_UP else AmendmentStatus.ACCEPTED
+    )
+    amendment.decision = decision
+    amendment.decision_reason = reason
+    amendment.decided_by = by
+    amendment.decided_at = timezone.now()
+    amendment.save()
+    verb = VERB_AMENDMENT_REJECTED if decision == Decision.NOT_TAKEN_UP else VERB_AMENDMENT_ACCEPTED
+    _record(verb, position, amendment, by, data={"decision": decision})
+    _notify([amendment.author], "amendment_decided", position, amendment=amendment)
+    return amendment
+
+
+@transaction.atomic
 def paragraph_comment_resolve(
     *, comment: ParagraphComment, decision: str, reason: str, by
 ) -> ParagraphComment:

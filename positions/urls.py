@@ -43,6 +43,11 @@ urlpatterns = [
     path("positions/amendments/<int:pk>/accept/", views.amendment_accept, name="amendment-accept"),
     path("positions/amendments/<int:pk>/reject/", views.amendment_reject, name="amendment-reject"),
     path(
+        "positions/amendments/<int:pk>/resolve/",
+        views.amendment_resolve,
+        name="amendment-resolve",
+    ),
+    path(
         "positions/comments/<int:pk>/resolve/",
         views.paragraph_comment_resolve,
         name="comment-resolve",

@@ -565,6 +565,7 @@ def amendment_detail(request, pk):
             if can_decide
             else None,
             "reject_form": ReasonForm() if can_decide else None,
+            "resolve_form": ResolveForm(prefix="resolve") if can_decide else None,
         },
     )
 
@@ -609,6 +610,23 @@ def amendment_reject(request, pk):
         return _refused(request, error, amendment.get_absolute_url())
     messages.success(request, _("The amendment has been declined and its author told."))
     return redirect(amendment.position)
+
+
+@require_POST
+def amendment_resolve(request, pk):
+    if response := _login_required(request):
+        return response
+    amendment = _amendment(pk)
+    form = ResolveForm(request.POST, prefix="resolve")
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give a short reason."))
+        return redirect(amendment)
+    try:
+        services.amendment_resolve(amendment=amendment, by=request.user, **form.cleaned_data)
+    except PositionError as error:
+        return _refused(request, error, amendment.get_absolute_url())
+    messages.success(request, _("The decision has been recorded."))
+    return redirect(amendment)
 
 
 def paragraph_comment_resolve(request, pk):

@@ -502,3 +502,18 @@ def test_proposer_and_signatories_are_told_through_the_outbox(
         ("signed_position_changed", signer.pk),
     ]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([participant.email, signer.email])
+
+
+def test_amendment_resolved_by_hand_after_its_paragraph_changed(position, editor, participant):
+    amendment = _propose(position, participant)
+    services.position_revise(position=position, body="Rewritten by hand.", base_number=1, by=editor)
+    services.amendment_resolve(
+        amendment=amendment, decision=Decision.PARTLY, reason="Merged by hand.", by=editor
+    )
+    amendment.refresh_from_db()
+    assert amendment.status == AmendmentStatus.ACCEPTED
+    assert amendment.decision == Decision.PARTLY and amendment.decision_reason == "Merged by hand."
+    with pytest.raises(PositionError):
+        services.amendment_resolve(
+            amendment=amendment, decision=Decision.INCORPORATED, reason="Again.", by=editor
+        )

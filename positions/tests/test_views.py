@@ -355,3 +355,27 @@ def test_at_risk_organisation_page_does_not_list_its_positions(client, position,
     services.signature_add(position=position, organisation=hidden, by=representative)
     page = client.get(hidden.get_absolute_url()).content.decode()
     assert position.get_absolute_url() not in page
+
+
+def test_amendment_decision_recorded_through_page(client, position, editor, participant):
+    amendment = services.amendment_propose(
+        position=position,
+        paragraph_index=0,
+        base_number=1,
+        proposed_text="Other.",
+        justification="Why not.",
+        by=participant,
+    )
+    client.force_login(editor)
+    response = client.post(
+        _url("amendment-resolve", amendment.pk),
+        {"resolve-decision": "not_taken_up", "resolve-reason": "Out of scope."},
+    )
+    assert response.status_code == 302
+    assert Amendment.objects.get().decision == "not_taken_up"
+
+
+def test_french_position_page(client, position):
+    response = client.get(position.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
+    page = response.content.decode()
+    assert "Signataires" in page and "En rédaction" in page
