@@ -204,20 +204,40 @@ def create(rng):
 
 def measure(label, function):
     """Time without tracing (tracemalloc slows Python code several times), then peak memory."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = function()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak = 0
     if os.environ.get("BENCH_MEMORY", "1") == "1":
         tracemalloc.start()
         function()
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    return result, elapsed, peak
+    return result, elapsed, cpu, peak
+
+
+def remove(consultation=None):
+    """Delete what a run created, including what an interrupted run left behind."""
+    with transaction.atomic():
+        consultations = Consultation.objects.filter(title=f"{TAG} consultation")
+        try:
+            from positions.models import Position
+
+            Position.objects.filter(consultation__in=consultations).delete()
+        except ImportError:
+            pass
+        consultations.delete()
+        Forum.objects.filter(name=f"{TAG} Forum").delete()
+        Organisation.objects.filter(name__startswith=TAG).delete()
+        Recommendation.objects.filter(slug__startswith=TAG).delete()
+        Session.objects.filter(slug__startswith=TAG).delete()
+        Report.objects.filter(isbn=TAG).delete()
 
 
 def main():
     rng = random.Random(2007)
+    remove()
     with transaction.atomic():
         consultation, orgs, positions = create(rng)
     print(f"Database: {django.db.connection.vendor}; positions created: {positions}")
@@ -230,8 +250,11 @@ def main():
             )
     try:
         with translation.override("en"):
-            content, seconds, peak = measure("content", lambda: consolidated_content(consultation))
-            print(f"{'content':8} {seconds:7.2f} s {'':>12} peak {peak / 2**20:7.1f} MiB")
+            content, seconds, cpu, peak = measure(
+                "content", lambda: consolidated_content(consultation)
+            )
+            print(f"{'step':8} {'wall':>9} {'cpu':>9} {'size':>13} {'peak (tracemalloc)':>22}")
+            print(f"{'content':8} {seconds:7.2f} s {cpu:7.2f} s {'':>13} {peak / 2**20:17.1f} MiB")
             edition = Edition(version=1, date="2026-11-28 12:00 UTC")
             for fmt, builder in BUILDERS.items():
                 path = Path("var") / f"bench-export.{fmt}"
@@ -246,7 +269,7 @@ def main():
                         else:
                             handle.write(builder(content, edition))
 
-                _r, seconds, peak = measure(fmt, run)
+                _r, seconds, cpu, peak = measure(fmt, run)
                 size = path.stat().st_size
                 extra = ""
                 if fmt == "pdf":
@@ -255,26 +278,15 @@ def main():
                     extra = f" {len(PdfReader(str(path)).pages)} pages"
                 megabytes, peak_mb = size / 2**20, peak / 2**20
                 print(
-                    f"{fmt:8} {seconds:7.2f} s {megabytes:9.2f} MiB peak {peak_mb:7.1f} MiB{extra}"
+                    f"{fmt:8} {seconds:7.2f} s {cpu:7.2f} s {megabytes:9.2f} MiB "
+                    f"{peak_mb:17.1f} MiB{extra}"
                 )
                 path.unlink()
+        print(f"Load average while running: {os.getloadavg()[0]:.1f} (2 cores)")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"Process peak RSS: {rss:.0f} MiB")
     finally:
-        with transaction.atomic():
-            forum = consultation.forum
-            try:
-                from positions.models import Position
-
-                Position.objects.filter(consultation=consultation).delete()
-            except ImportError:
-                pass
-            consultation.delete()
-            forum.delete()
-            Organisation.objects.filter(name__startswith=TAG).delete()
-            Recommendation.objects.filter(slug__startswith=TAG).delete()
-            Session.objects.filter(slug__startswith=TAG).delete()
-            Report.objects.filter(isbn=TAG).delete()
+        remove()
 
 
 if __name__ == "__main__":

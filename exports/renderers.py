@@ -274,14 +274,26 @@ def render_pdf(document: Document) -> bytes:
             toc_entries.append((block, key))
     heading_keys = {id(block): key for block, key in toc_entries}
 
-    def cell(value, head=False):
-        return RLParagraph(_pdf_markup(as_spans(value)), styles["cellhead" if head else "cell"])
+    def cell(value, head=False, width=None):
+        spans = as_spans(value)
+        # Short plain text is drawn as a string: no line breaking, several
+        # times faster than a Paragraph in a table that is laid out repeatedly.
+        if width is not None and len(spans) <= 1:
+            text = spans[0] if spans else None
+            plain = text is None or not (text.bold or text.italic or text.href)
+            if plain:
+                value = text.text if text else ""
+                if "\n" not in value and stringWidth(value, FONT_NAME, 8) < width - 7:
+                    return value
+        return RLParagraph(_pdf_markup(spans), styles["cellhead" if head else "cell"])
 
     table_style = RLTableStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), FONT_NAME, 8, 10),
+            ("FONT", (0, 0), (-1, 0), f"{FONT_NAME}-Bold", 8, 10),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -340,7 +352,8 @@ def render_pdf(document: Document) -> bytes:
                 continue
             for start in range(0, len(rows), PDF_TABLE_CHUNK):
                 chunk = [header] + [
-                    [cell(v) for v in row] for row in rows[start : start + PDF_TABLE_CHUNK]
+                    [cell(v, width=w) for v, w in zip(row, widths, strict=False)]
+                    for row in rows[start : start + PDF_TABLE_CHUNK]
                 ]
                 table = RLTable(chunk, colWidths=widths, repeatRows=1, splitByRow=1)
                 table.setStyle(table_style)
