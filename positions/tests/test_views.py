@@ -376,6 +376,10 @@ def test_amendment_decision_recorded_through_page(client, position, editor, part
 
 
 def test_french_position_page(client, position):
-    response = client.get(position.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
+    from django.utils import translation
+
+    # The locale middleware leaves the language active in this thread: restore it.
+    with translation.override("en"):
+        response = client.get(position.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
     page = response.content.decode()
     assert "Signataires" in page and "En rédaction" in page
