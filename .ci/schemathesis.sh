@@ -33,7 +33,8 @@ membership = Membership.objects.filter(role=MembershipRole.REPRESENTATIVE, organ
 print(api_token_create(name="schemathesis", by=membership.user)[1])
 ' | tail -n 1)"
 .venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
-  --limit-request-line 0 --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" &
+  --limit-request-line 0 --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" \
+  2>>"$VAR_DIR/gunicorn.log" &
 SERVER_PID=$!
 
 for _ in $(seq 60); do

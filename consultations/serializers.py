@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import OrganisationRefSerializer
+from portal.api import MAX_ID
 from portal.markdown import render_markdown
 
 from .models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Comment, Consultation, Forum, Stance
@@ -122,12 +123,17 @@ class CommentCreateSerializer(serializers.Serializer):
     )
     body = serializers.CharField(max_length=COMMENT_MAX_LENGTH, trim_whitespace=True)
     parent = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="The comment answered."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The comment answered.",
     )
     organisation = serializers.IntegerField(
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,
         help_text="Speak on behalf of this organisation (one you belong to).",
     )
 
@@ -157,7 +163,7 @@ class EndorsementSerializer(serializers.Serializer):
 class EndorsementSetSerializer(serializers.Serializer):
     recommendation = serializers.SlugField(max_length=100)
     organisation = serializers.IntegerField(
-        min_value=1, help_text="The organisation you represent."
+        min_value=1, max_value=MAX_ID, help_text="The organisation you represent."
     )
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
     statement = serializers.CharField(
@@ -167,6 +173,7 @@ class EndorsementSetSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,
         help_text="Co-sign this endorsement's statement instead of writing one.",
     )
 
