@@ -517,3 +517,14 @@ def test_amendment_resolved_by_hand_after_its_paragraph_changed(position, editor
         services.amendment_resolve(
             amendment=amendment, decision=Decision.INCORPORATED, reason="Again.", by=editor
         )
+
+
+def test_position_started_without_text_gets_its_first_revision(consultation, lead, editor):
+    position = services.position_create(
+        consultation=consultation, title="Empty", lead_organisation=lead, by=editor
+    )
+    assert position.current_number == 0
+    with pytest.raises(PositionError, match="Write the text"):
+        services.position_status_change(position=position, status=PositionStatus.OPEN, by=editor)
+    revision = services.position_revise(position=position, body="Now.", base_number=0, by=editor)
+    assert revision.number == 1

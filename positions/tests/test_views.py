@@ -383,3 +383,18 @@ def test_french_position_page(client, position):
         response = client.get(position.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
     page = response.content.decode()
     assert "Signataires" in page and "En rédaction" in page
+
+
+def test_at_risk_lead_masked_on_its_position(client, consultation):
+    hidden = OrganisationFactory(name="Secret Collective", is_at_risk=True, region="Western Asia")
+    representative = MembershipFactory(organisation=hidden).user
+    position = services.position_create(
+        consultation=consultation,
+        title="Quiet",
+        lead_organisation=hidden,
+        body=BODY,
+        by=representative,
+    )
+    for url in (position.get_absolute_url(), _url("position-list", consultation.pk)):
+        page = client.get(url).content.decode()
+        assert "Secret Collective" not in page and "an organisation from Western Asia" in page
