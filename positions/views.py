@@ -561,10 +561,12 @@ def amendment_detail(request, pk):
             "position": position,
             "consultation": position.consultation,
             "diff": selectors.amendment_preview(amendment),
-            "accept_form": AmendmentAcceptForm(initial={"text": amendment.proposed_text})
+            "accept_form": AmendmentAcceptForm(
+                prefix="accept", initial={"text": amendment.proposed_text}
+            )
             if can_decide
             else None,
-            "reject_form": ReasonForm() if can_decide else None,
+            "reject_form": ReasonForm(prefix="reject") if can_decide else None,
             "resolve_form": ResolveForm(prefix="resolve") if can_decide else None,
         },
     )
@@ -575,7 +577,7 @@ def amendment_accept(request, pk):
     if response := _login_required(request):
         return response
     amendment = _amendment(pk)
-    form = AmendmentAcceptForm(request.POST)
+    form = AmendmentAcceptForm(request.POST, prefix="accept")
     if not form.is_valid():
         messages.error(request, _("Check the text to incorporate."))
         return redirect(amendment)
@@ -598,7 +600,7 @@ def amendment_reject(request, pk):
     if response := _login_required(request):
         return response
     amendment = _amendment(pk)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, prefix="reject")
     if not form.is_valid():
         messages.error(request, _("Say briefly why the amendment is not taken up."))
         return redirect(amendment)

@@ -159,12 +159,16 @@ def test_comment_amend_accept_reject_through_pages(client, position, editor, par
     assert response.status_code == 302
     amendment = Amendment.objects.get()
     assert client.get(amendment.get_absolute_url()).status_code == 200
-    assert client.post(_url("amendment-accept", amendment.pk), {"text": "X"}).status_code == 302
+    assert (
+        client.post(_url("amendment-accept", amendment.pk), {"accept-text": "X"}).status_code == 302
+    )
     assert Amendment.objects.get().status == "open"  # not an editor: refused
     client.force_login(editor)
     page = client.get(amendment.get_absolute_url()).content.decode()
     assert "Accept the amendment" in page
-    response = client.post(_url("amendment-accept", amendment.pk), {"text": "Better second."})
+    response = client.post(
+        _url("amendment-accept", amendment.pk), {"accept-text": "Better second."}
+    )
     assert response.status_code == 302
     assert Amendment.objects.get().status == "accepted"
     comment = ParagraphComment.objects.get()
@@ -398,3 +402,21 @@ def test_at_risk_lead_masked_on_its_position(client, consultation):
     for url in (position.get_absolute_url(), _url("position-list", consultation.pk)):
         page = client.get(url).content.decode()
         assert "Secret Collective" not in page and "an organisation from Western Asia" in page
+
+
+def test_decline_through_page_needs_a_reason(client, position, editor, participant):
+    amendment = services.amendment_propose(
+        position=position,
+        paragraph_index=0,
+        base_number=1,
+        proposed_text="Other.",
+        justification="Why not.",
+        by=participant,
+    )
+    client.force_login(editor)
+    page = client.get(amendment.get_absolute_url()).content.decode()
+    assert page.count('id="id_accept-reason"') == 1 and page.count('id="id_reject-reason"') == 1
+    client.post(_url("amendment-reject", amendment.pk), {"reject-reason": ""})
+    assert Amendment.objects.get().status == "open"
+    client.post(_url("amendment-reject", amendment.pk), {"reject-reason": "Not now."})
+    assert Amendment.objects.get().decision_reason == "Not now."
