@@ -69,7 +69,8 @@ def _endorsement_records(consultation: Consultation) -> Iterator[dict]:
             "id": endorsement.pk,
             "recommendation": endorsement.recommendation.slug,
             "organisation": organisation.public_name,
-            "organisation_kind": organisation.kind,
+            # As in the consolidated exports: an at-risk organisation by its region only.
+            "organisation_kind": "" if organisation.is_at_risk else organisation.kind,
             "organisation_region": organisation.region,
             "stance": endorsement.stance,
             "statement": endorsement.statement,

@@ -513,6 +513,7 @@ def test_open_data_json_is_licensed_public_and_masked(api, consultation, debate)
     assert "Secret Sisters" not in text and hidden.body not in text
     assert {c["id"] for c in data["comments"]} == {visible.pk, hidden.pk}
     assert data["endorsements"][0]["organisation"] == "an organisation from Western Asia"
+    assert data["endorsements"][0]["organisation_kind"] == ""
 
 
 def test_open_data_csv_has_bom_and_neutralises_formulas(api, consultation, debate):
