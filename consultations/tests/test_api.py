@@ -623,3 +623,13 @@ def test_messages_follow_the_requested_language(api, recommendation, person):
     assert response.status_code == 400
     assert "consultation" in response.json()["detail"]
     assert "closed" not in response.json()["detail"]
+
+
+def test_forum_list_constant_queries(api, django_assert_max_num_queries):
+    from .factories import ForumFactory
+
+    for _ in range(110):
+        ForumFactory()
+    for size in (2, 100):
+        with django_assert_max_num_queries(2):
+            assert len(api.get("/api/v1/forums/", {"page_size": size}).json()["results"]) == size

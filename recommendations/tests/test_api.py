@@ -98,3 +98,11 @@ def test_lists_issue_constant_queries(api, url, django_assert_max_num_queries):
         with django_assert_max_num_queries(3):
             response = api.get(url, {"page_size": size})
         assert response.status_code == 200
+
+
+def test_report_list_constant_queries(api, django_assert_max_num_queries):
+    for _ in range(105):
+        ReportFactory()
+    for size in (2, 100):
+        with django_assert_max_num_queries(2):
+            assert len(api.get("/api/v1/reports/", {"page_size": size}).json()["results"]) == size
