@@ -8,18 +8,21 @@ set of items, so people who follow the same things share the work.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import strip_tags
+from django.utils.functional import cached_property
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -35,6 +38,7 @@ from consultations.models import (
     Stance,
     Synthesis,
 )
+from recommendations.models import Recommendation
 
 from .models import DigestFrequencyChoice
 
@@ -166,9 +170,14 @@ class Item:
     parent_author_id: int | None
     section_key: tuple
     title: str = ""
-    excerpt: str = ""
+    body: str = ""
+    comment_id: int | None = None
     stance: str = ""
     url: str = ""
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.body) if self.body else ""
 
     @property
     def kind(self) -> str:
@@ -230,10 +239,260 @@ class Digest:
 
 
 @dataclass
+class SectionView:
+    """A section as one person sees it: a (shared) list of items minus their own."""
+
+    items: list
+    own: list
+    complete: bool
+
+    def visible(self) -> list:
+        if not self.own:
+            return self.items
+        own_ids = {item.id for item in self.own}
+        return [item for item in self.items if item.id not in own_ids]
+
+
+def count_words(kind: str, count: int) -> str:
+    if kind == "comment":
+        words = ngettext("%(count)d new comment", "%(count)d new comments", count)
+    elif kind == "reply":
+        words = ngettext("%(count)d reply", "%(count)d replies", count)
+    elif kind == "stance":
+        words = ngettext("%(count)d change of stance", "%(count)d changes of stance", count)
+    else:
+        words = ngettext("%(count)d other update", "%(count)d other updates", count)
+    return words % {"count": count}
+
+
+COUNT_KINDS = ("comment", "reply", "stance", "other")
+
+
+@dataclass
 class Interests:
     consultations: set = field(default_factory=set)
     recommendations: set = field(default_factory=set)
     organisations: set = field(default_factory=set)
+
+
+class Window:
+    """Every item of a time window, built once and shared by every batch in the process.
+
+    Comments hidden or deleted since are filtered per batch (``DigestBuilder.gone``),
+    so the sharing never sends one.
+    """
+
+    def __init__(self, start: datetime, end: datetime):
+        self.start, self.end = start, end
+        self.items: list[Item] = []
+        self.sections: dict[tuple, SectionInfo] = {}
+        self.consultations: dict[int, Consultation] = {}
+        self.comment_ids: set[int] = set()
+        self.built_at = time.monotonic()
+        self._load()
+        self._index()
+
+    def _load(self) -> None:
+        types = content_types()
+        rows = list(
+            Activity.objects.filter(created_at__gt=self.start, created_at__lte=self.end)
+            .exclude(verb__in=QUIET_VERBS)
+            .order_by("created_at", "id")
+            .values_list(
+                "pk",
+                "verb",
+                "created_at",
+                "actor_id",
+                "organisation_id",
+                "consultation_id",
+                "recommendation_id",
+                "target_type_id",
+                "target_id",
+                "data",
+            )
+        )
+        comment_type = types[Comment]
+        known = set(types.values())
+        comment_ids = {row[8] for row in rows if row[7] == comment_type}
+        comments = {}
+        if comment_ids:
+            comments = {
+                pk: (body, hidden_at, deleted_at)
+                for pk, body, hidden_at, deleted_at in Comment.objects.filter(
+                    pk__in=comment_ids
+                ).values_list("pk", "body", "hidden_at", "deleted_at")
+            }
+        self.comment_ids = set(comments)
+        User = get_user_model()
+        actor_ids = {row[3] for row in rows if row[3]}
+        actors = {
+            user.pk: str(user)
+            for user in User.objects.filter(pk__in=actor_ids).only(
+                "display_name", "is_former_participant"
+            )
+        }
+        organisation_ids = {row[4] for row in rows if row[4]}
+        organisations = {
+            organisation.pk: organisation
+            for organisation in Organisation.objects.filter(pk__in=organisation_ids).only(
+                "name", "region", "is_at_risk"
+            )
+        }
+        consultation_ids = {row[5] for row in rows if row[5]}
+        self.consultations = {
+            consultation.pk: consultation
+            for consultation in Consultation.objects.filter(pk__in=consultation_ids).only("title")
+        }
+        recommendation_ids = {row[6] for row in rows if row[6]}
+        recommendations = {
+            recommendation.pk: recommendation
+            for recommendation in Recommendation.objects.filter(pk__in=recommendation_ids)
+        }
+        # Positions and whatever else later parts of the portal record: one
+        # query per kind of object, whoever follows what.
+        others: dict[int, set] = defaultdict(set)
+        for row in rows:
+            if row[7] not in known:
+                others[row[7]].add(row[8])
+        objects: dict[tuple, object] = {}
+        for type_id, ids in others.items():
+            model = ContentType.objects.get_for_id(type_id).model_class()
+            if model is None:
+                continue
+            for obj in model._default_manager.filter(pk__in=ids):
+                objects[(type_id, obj.pk)] = obj
+        detail = "consultations:recommendation-detail"
+        for (
+            pk,
+            verb,
+            created_at,
+            actor_id,
+            organisation_id,
+            consultation_id,
+            recommendation_id,
+            type_id,
+            target_id,
+            data,
+        ) in rows:
+            data = data if isinstance(data, dict) else {}
+            body, title, url = "", "", ""
+            if type_id == comment_type:
+                comment = comments.get(target_id)
+                if comment is None or comment[1] or comment[2]:
+                    continue
+                body = comment[0]
+            if recommendation_id and consultation_id:
+                key = ("rec", consultation_id, recommendation_id)
+                if key not in self.sections:
+                    recommendation = recommendations[recommendation_id]
+                    self.sections[key] = SectionInfo(
+                        key=key,
+                        title=str(recommendation),
+                        url=absolute(reverse(detail, args=[consultation_id, recommendation.slug])),
+                        consultation_id=consultation_id,
+                    )
+                url = self.sections[key].url
+                if type_id == comment_type:
+                    url += f"#comment-{target_id}"
+            elif type_id not in known:
+                obj = objects.get((type_id, target_id))
+                if obj is None:
+                    continue
+                key = ("obj", consultation_id, type_id, target_id)
+                title = str(obj)
+                if key not in self.sections:
+                    self.sections[key] = SectionInfo(
+                        key=key, title=title, url=_object_url(obj), consultation_id=consultation_id
+                    )
+                url = self.sections[key].url
+            elif consultation_id:
+                key = ("news", consultation_id)
+                if key not in self.sections:
+                    self.sections[key] = SectionInfo(
+                        key=key,
+                        title="",
+                        url=absolute(self.consultations[consultation_id].get_absolute_url()),
+                        consultation_id=consultation_id,
+                    )
+                url = self.sections[key].url
+            elif organisation_id:
+                key = ("org", organisation_id)
+                if key not in self.sections:
+                    self.sections[key] = SectionInfo(
+                        key=key,
+                        title="",
+                        url=absolute(
+                            reverse("accounts:organisation-detail", args=[organisation_id])
+                        ),
+                        consultation_id=None,
+                    )
+                url = self.sections[key].url
+            else:
+                continue
+            parent_author_id = data.get("parent_author_id")
+            self.items.append(
+                Item(
+                    id=pk,
+                    verb=verb,
+                    created_at=created_at,
+                    actor_id=actor_id,
+                    actor_name=actors.get(actor_id, ""),
+                    organisation=organisations.get(organisation_id),
+                    consultation_id=consultation_id,
+                    recommendation_id=recommendation_id,
+                    organisation_id=organisation_id,
+                    parent_author_id=(
+                        parent_author_id if isinstance(parent_author_id, int) else None
+                    ),
+                    section_key=key,
+                    title=title,
+                    body=body,
+                    comment_id=target_id if type_id == comment_type else None,
+                    stance=str(data.get("stance") or ""),
+                    url=url,
+                )
+            )
+
+    def _index(self) -> None:
+        self.by_consultation = defaultdict(list)
+        self.by_recommendation = defaultdict(list)
+        self.by_organisation = defaultdict(list)
+        self.by_parent_author = defaultdict(list)
+        for item in self.items:
+            if item.consultation_id:
+                self.by_consultation[item.consultation_id].append(item)
+            if item.recommendation_id:
+                self.by_recommendation[item.recommendation_id].append(item)
+            if item.organisation_id:
+                self.by_organisation[item.organisation_id].append(item)
+            if item.parent_author_id:
+                self.by_parent_author[item.parent_author_id].append(item)
+
+
+# Windows built recently in this process; each worker builds a period's items once.
+_WINDOWS: dict[tuple, Window] = {}
+WINDOW_REUSE_SECONDS = 600
+WINDOWS_KEPT = 4
+
+
+def window_for(start: datetime, end: datetime) -> Window:
+    now = time.monotonic()
+    for key in [k for k, w in _WINDOWS.items() if now - w.built_at > WINDOW_REUSE_SECONDS]:
+        del _WINDOWS[key]
+    window = _WINDOWS.get((start, end))
+    if window is None:
+        window = Window(start, end)
+        _WINDOWS[(start, end)] = window
+        while len(_WINDOWS) > WINDOWS_KEPT:
+            del _WINDOWS[next(iter(_WINDOWS))]
+    return window
+
+
+def content_types() -> dict:
+    return {
+        model: ContentType.objects.get_for_model(model).pk
+        for model in (Comment, Endorsement, Consultation, Organisation, Synthesis)
+    }
 
 
 class DigestBuilder:
@@ -242,17 +501,7 @@ class DigestBuilder:
     def __init__(self, *, frequency: str):
         self.frequency = frequency
         self._section_cache: dict = {}
-        self._types: dict | None = None
-
-    # --- loading ------------------------------------------------------------------
-
-    def _content_types(self) -> dict:
-        if self._types is None:
-            self._types = {
-                model: ContentType.objects.get_for_model(model).pk
-                for model in (Comment, Endorsement, Consultation, Organisation, Synthesis)
-            }
-        return self._types
+        self._counts_cache: dict = {}
 
     def load(self, users: list, periods: dict[int, Period]) -> None:
         """Fetch the interests of ``users`` and every item they may hear about."""
@@ -275,163 +524,34 @@ class DigestBuilder:
             "user_id", "organisation_id"
         ):
             self.interests[user_id].organisations.add(organisation_id)
-        self.items: list[Item] = []
-        self.sections: dict[tuple, SectionInfo] = {}
-        self.consultations: dict[int, Consultation] = {}
+        self.gone: set[int] = set()
         if not periods:
+            self.window = None
+            self.items, self.sections, self.consultations = [], {}, {}
+            self.by_consultation = self.by_recommendation = {}
+            self.by_organisation = self.by_parent_author = {}
             return
         start = min(period.start for period in periods.values())
         end = max(period.end for period in periods.values())
-        consultation_ids = set().union(*(i.consultations for i in self.interests.values()))
-        recommendation_ids = set().union(*(i.recommendations for i in self.interests.values()))
-        organisation_ids = set().union(*(i.organisations for i in self.interests.values()))
-        scope = Q(verb=V.COMMENT_REPLIED, data__parent_author_id__in=user_ids)
-        if consultation_ids:
-            scope |= Q(consultation_id__in=consultation_ids)
-        if recommendation_ids:
-            scope |= Q(recommendation_id__in=recommendation_ids)
-        if organisation_ids:
-            scope |= Q(organisation_id__in=organisation_ids)
-        activities = list(
-            Activity.objects.filter(scope, created_at__gt=start, created_at__lte=end)
-            .exclude(verb__in=QUIET_VERBS)
-            .select_related("actor", "organisation", "consultation", "recommendation")
-            .order_by("created_at", "id")
-        )
-        self._build_items(activities)
-
-    def _build_items(self, activities: list) -> None:
-        types = self._content_types()
-        comment_ids = [a.target_id for a in activities if a.target_type_id == types[Comment]]
-        comments = {}
-        if comment_ids:
-            comments = {
-                row["pk"]: row
-                for row in Comment.objects.filter(pk__in=comment_ids).values(
-                    "pk", "body", "hidden_at", "deleted_at"
-                )
-            }
-        # Positions and whatever else later parts of the portal record: one
-        # query per kind of object, whoever follows what.
-        known = set(types.values())
-        others: dict[int, set] = defaultdict(set)
-        for activity in activities:
-            if activity.target_type_id not in known:
-                others[activity.target_type_id].add(activity.target_id)
-        objects: dict[tuple, object] = {}
-        for type_id, ids in others.items():
-            model = ContentType.objects.get_for_id(type_id).model_class()
-            if model is None:
-                continue
-            for obj in model._default_manager.filter(pk__in=ids):
-                objects[(type_id, obj.pk)] = obj
-
-        for activity in activities:
-            if activity.consultation_id and activity.consultation_id not in self.consultations:
-                self.consultations[activity.consultation_id] = activity.consultation
-            data = activity.data if isinstance(activity.data, dict) else {}
-            item_excerpt, title, url = "", "", ""
-            type_id = activity.target_type_id
-            if type_id == types[Comment]:
-                comment = comments.get(activity.target_id)
-                # Checked now, not when it happened: a comment hidden since is never sent.
-                if comment is None or comment["hidden_at"] or comment["deleted_at"]:
-                    continue
-                item_excerpt = excerpt(comment["body"])
-            if activity.recommendation_id and activity.consultation_id:
-                key = ("rec", activity.consultation_id, activity.recommendation_id)
-                if key not in self.sections:
-                    recommendation = activity.recommendation
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title=str(recommendation),
-                        url=absolute(
-                            reverse(
-                                "consultations:recommendation-detail",
-                                args=[activity.consultation_id, recommendation.slug],
-                            )
-                        ),
-                        consultation_id=activity.consultation_id,
-                    )
-                url = self.sections[key].url
-                if type_id == types[Comment]:
-                    url += f"#comment-{activity.target_id}"
-            elif type_id not in known:
-                obj = objects.get((type_id, activity.target_id))
-                if obj is None:
-                    continue
-                key = ("obj", activity.consultation_id, type_id, activity.target_id)
-                title = str(obj)
-                if key not in self.sections:
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title=title,
-                        url=_object_url(obj),
-                        consultation_id=activity.consultation_id,
-                    )
-                url = self.sections[key].url
-            elif activity.consultation_id:
-                key = ("news", activity.consultation_id)
-                if key not in self.sections:
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title="",
-                        url=absolute(activity.consultation.get_absolute_url()),
-                        consultation_id=activity.consultation_id,
-                    )
-                url = self.sections[key].url
-            elif activity.organisation_id:
-                key = ("org", activity.organisation_id)
-                if key not in self.sections:
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title="",
-                        url=absolute(
-                            reverse("accounts:organisation-detail", args=[activity.organisation_id])
-                        ),
-                        consultation_id=None,
-                    )
-                url = self.sections[key].url
-            else:
-                continue
-            parent_author_id = data.get("parent_author_id")
-            self.items.append(
-                Item(
-                    id=activity.pk,
-                    verb=activity.verb,
-                    created_at=activity.created_at,
-                    actor_id=activity.actor_id,
-                    actor_name=str(activity.actor) if activity.actor_id else "",
-                    organisation=activity.organisation,
-                    consultation_id=activity.consultation_id,
-                    recommendation_id=activity.recommendation_id,
-                    organisation_id=activity.organisation_id,
-                    parent_author_id=parent_author_id
-                    if isinstance(parent_author_id, int)
-                    else None,
-                    section_key=key,
-                    title=title,
-                    excerpt=item_excerpt,
-                    stance=str(data.get("stance") or ""),
-                    url=url,
-                )
+        self.window = window_for(start, end)
+        for name in (
+            "items",
+            "sections",
+            "consultations",
+            "by_consultation",
+            "by_recommendation",
+            "by_organisation",
+            "by_parent_author",
+        ):
+            setattr(self, name, getattr(self.window, name))
+        # Checked now, not when the window was built: a comment hidden since is never sent.
+        if self.window.comment_ids:
+            self.gone = set(
+                Comment.objects.filter(
+                    Q(hidden_at__isnull=False) | Q(deleted_at__isnull=False),
+                    created_at__gte=start - timedelta(days=1),
+                ).values_list("pk", flat=True)
             )
-        self._index()
-
-    def _index(self) -> None:
-        self.by_consultation = defaultdict(list)
-        self.by_recommendation = defaultdict(list)
-        self.by_organisation = defaultdict(list)
-        self.by_parent_author = defaultdict(list)
-        for item in self.items:
-            if item.consultation_id:
-                self.by_consultation[item.consultation_id].append(item)
-            if item.recommendation_id:
-                self.by_recommendation[item.recommendation_id].append(item)
-            if item.organisation_id:
-                self.by_organisation[item.organisation_id].append(item)
-            if item.parent_author_id:
-                self.by_parent_author[item.parent_author_id].append(item)
 
     # --- choosing -------------------------------------------------------------
 
@@ -450,6 +570,7 @@ class DigestBuilder:
             for item in pool:
                 if (
                     item.actor_id != user_id
+                    and item.comment_id not in self.gone
                     and period.start < item.created_at <= period.end
                     and item.id not in chosen
                 ):
@@ -464,7 +585,7 @@ class DigestBuilder:
         return self._common
 
     def _pool(self, kind: str, key: int):
-        """A pool's items in the common period, by section, and who acted in it; computed once."""
+        """A pool's items in the common period, by section, with each actor's own; built once."""
         cached = self._pools.get((kind, key))
         if cached is not None:
             return cached
@@ -476,129 +597,156 @@ class DigestBuilder:
         }[kind].get(key, [])
         start, end = self._common
         sections: dict[tuple, list[Item]] = {}
-        actors = set()
+        own: dict[tuple, dict[int, list[Item]]] = defaultdict(lambda: defaultdict(list))
         for item in source:
-            if start < item.created_at <= end:
+            if start < item.created_at <= end and item.comment_id not in self.gone:
                 sections.setdefault(item.section_key, []).append(item)
-                actors.add(item.actor_id)
-        self._pools[(kind, key)] = (sections, actors)
-        return sections, actors
+                own[item.section_key][item.actor_id].append(item)
+        self._pools[(kind, key)] = (sections, own)
+        return sections, own
 
-    def sections_for(self, user_id: int) -> tuple[dict, set]:
-        """The person's items by section, and which sections are shared lists (not filtered)."""
+    def sections_for(self, user_id: int) -> dict[tuple, SectionView]:
+        """What one person hears about, by section: shared lists, minus their own doing."""
         period = self.periods.get(user_id)
         if period is None:
-            return {}, set()
+            return {}
         common = self._common_period()
         if (period.start, period.end) != common:
             grouped: dict[tuple, list[Item]] = {}
             for item in self.items_for(user_id):
                 grouped.setdefault(item.section_key, []).append(item)
-            return grouped, set()
+            return {key: SectionView(items, [], False) for key, items in grouped.items()}
         interests = self.interests.get(user_id, Interests())
         pools = [("p", user_id)]
         pools += [("c", c) for c in interests.consultations]
         pools += [("r", r) for r in interests.recommendations]
         pools += [("o", o) for o in interests.organisations]
-        result: dict[tuple, list[Item]] = {}
-        shared: set = set()
+        result: dict[tuple, SectionView] = {}
         for kind, key in pools:
-            sections, actors = self._pool(kind, key)
-            own = user_id in actors
+            sections, own = self._pool(kind, key)
             for section_key, items in sections.items():
-                chosen = [i for i in items if i.actor_id != user_id] if own else items
-                if not chosen:
+                mine = own[section_key].get(user_id, []) if section_key in own else []
+                if len(mine) == len(items):
                     continue
-                if section_key in result:
-                    merged = {i.id: i for i in result[section_key]}
-                    merged.update((i.id, i) for i in chosen)
-                    result[section_key] = sorted(
-                        merged.values(), key=lambda i: (i.created_at, i.id)
-                    )
-                    shared.discard(section_key)
-                else:
-                    result[section_key] = chosen
-                    if chosen is items:
-                        shared.add(section_key)
-        return result, shared
+                # A consultation's pool holds whole sections, so does a
+                # recommendation's for its own sections; other pools hold parts.
+                complete = kind == "c" or (kind == "r" and section_key[0] == "rec")
+                view = SectionView(items, mine, complete)
+                previous = result.get(section_key)
+                if previous is None or (complete and not previous.complete):
+                    result[section_key] = view
+                elif not previous.complete:
+                    merged = {i.id: i for i in previous.visible()}
+                    merged.update((i.id, i) for i in view.visible())
+                    ordered = sorted(merged.values(), key=lambda i: (i.created_at, i.id))
+                    result[section_key] = SectionView(ordered, [], False)
+        return result
 
     def digest_for(self, user, *, unsubscribe_url: str):
-        sections, shared = self.sections_for(user.pk)
-        return self.render(user, sections, unsubscribe_url=unsubscribe_url, shared=shared)
+        return self.render(user, self.sections_for(user.pk), unsubscribe_url=unsubscribe_url)
 
     # --- rendering ------------------------------------------------------------
 
-    def _section_fragments(
-        self, section: SectionInfo, items: list[Item], language: str, shared: bool = False
-    ):
-        # A shared list lives as long as the builder, so its identity names its items.
-        ids = ("pool", id(items)) if shared else tuple(item.id for item in items)
-        cache_key = (section.key, language, ids)
+    def _kind_counts(self, items: list[Item]) -> Counter:
+        key = id(items)
+        counts = self._counts_cache.get(key)
+        if counts is None or counts[1] is not items:
+            counts = (Counter(item.kind for item in items), items)
+            self._counts_cache[key] = counts
+        return counts[0]
+
+    def _section_fragments(self, section: SectionInfo, view: SectionView, language: str):
+        counts = self._kind_counts(view.items)
+        if view.own:
+            counts = counts - Counter(item.kind for item in view.own)
+        own_ids = {item.id for item in view.own}
+        shown: list[Item] = []
+        for item in reversed(view.items):
+            if item.id not in own_ids:
+                shown.append(item)
+                if len(shown) == EXCERPTS_PER_SECTION:
+                    break
+        shown.reverse()
+        total = len(view.items) - len(view.own)
+        cache_key = (
+            section.key,
+            language,
+            tuple(sorted(counts.items())),
+            tuple(item.id for item in shown),
+            total,
+        )
         cached = self._section_cache.get(cache_key)
         if cached is not None:
             return cached
-        counts = {"comment": 0, "reply": 0, "stance": 0, "other": 0}
-        for item in items:
-            counts[item.kind] += 1
-        count_parts = []
-        if counts["comment"]:
-            count_parts.append(
-                ngettext("%(count)d new comment", "%(count)d new comments", counts["comment"])
-                % {"count": counts["comment"]}
-            )
-        if counts["reply"]:
-            count_parts.append(
-                ngettext("%(count)d reply", "%(count)d replies", counts["reply"])
-                % {"count": counts["reply"]}
-            )
-        if counts["stance"]:
-            count_parts.append(
-                ngettext(
-                    "%(count)d change of stance", "%(count)d changes of stance", counts["stance"]
+        parts = []
+        for kind in COUNT_KINDS:
+            if counts.get(kind):
+                parts.append(count_words(kind, counts[kind]))
+        counts_text = ", ".join(parts)
+        more = total - len(shown)
+        more_text = ngettext("And %(more)s more.", "And %(more)s more.", more) % {"more": more}
+        read = _("Read it")
+        text = []
+        html = ['<div style="margin:0 0 16px 0">']
+        if section.title:
+            text.append(f"* {section.title}")
+            html.append(
+                format_html(
+                    '<h3 style="font-size:16px;margin:0 0 4px 0"><a href="{}">{}</a></h3>',
+                    section.url,
+                    section.title,
                 )
-                % {"count": counts["stance"]}
             )
-        if counts["other"]:
-            count_parts.append(
-                ngettext("%(count)d other update", "%(count)d other updates", counts["other"])
-                % {"count": counts["other"]}
+        text.append(f"  {counts_text}")
+        html.append(format_html('<p style="margin:0 0 6px 0;color:#555">{}</p>', counts_text))
+        html.append('<ul style="margin:0;padding-left:20px">')
+        for item in shown:
+            line, item_excerpt = item.line(), item.excerpt
+            text.append(f"  - {line}")
+            if item_excerpt:
+                text.append(f'    "{item_excerpt}"')
+            text.append(f"    {item.url}")
+            html.append(
+                format_html(
+                    '<li style="margin-bottom:6px">{}{} <a href="{}">{}</a></li>',
+                    line,
+                    format_html("<br><q>{}</q>", item_excerpt) if item_excerpt else "",
+                    item.url,
+                    read,
+                )
             )
-        shown = items[-EXCERPTS_PER_SECTION:] if len(items) > EXCERPTS_PER_SECTION else items
-        context = {
-            "section": section,
-            "title": section.title,
-            "counts": ", ".join(count_parts),
-            "lines": [
-                {"text": item.line(), "excerpt": item.excerpt, "url": item.url} for item in shown
-            ],
-            "more": len(items) - len(shown),
-        }
-        fragments = (
-            get_template("digests/email/section.txt").render(context),
-            get_template("digests/email/section.html").render(context),
-        )
+        html.append("</ul>")
+        if more:
+            text.append(f"  {more_text}")
+            html.append(
+                format_html(
+                    '<p style="margin:4px 0 0 0"><a href="{}">{}</a></p>', section.url, more_text
+                )
+            )
+        if section.title:
+            text.append(f"  {section.url}")
+        html.append("</div>")
+        fragments = ("\n".join(text) + "\n", "\n".join(html))
         self._section_cache[cache_key] = fragments
         return fragments
 
-    def render(
-        self, user, by_section, *, unsubscribe_url: str, shared=frozenset()
-    ) -> Digest | None:
+    def render(self, user, views, *, unsubscribe_url: str) -> Digest | None:
         """The person's email, in their language; None when there is nothing new.
 
-        ``by_section`` maps section keys to items (a flat list of items is grouped here).
+        ``views`` maps section keys to SectionView (a flat list of items is grouped here).
         """
-        if isinstance(by_section, list):
+        if isinstance(views, list):
             grouped: dict[tuple, list[Item]] = {}
-            for item in by_section:
+            for item in views:
                 grouped.setdefault(item.section_key, []).append(item)
-            by_section = grouped
-        if not by_section:
+            views = {key: SectionView(items, [], False) for key, items in grouped.items()}
+        if not views:
             return None
-        item_count = sum(len(items) for items in by_section.values())
+        item_count = sum(len(view.items) - len(view.own) for view in views.values())
         language = user.interface_language or settings.LANGUAGE_CODE
         with translation.override(language):
             groups: dict = {}
-            for key, section_items in by_section.items():
+            for key, view in views.items():
                 section = self.sections[key]
                 group_key = section.consultation_id
                 if group_key not in groups:
@@ -610,9 +758,7 @@ class DigestBuilder:
                             title=consultation.title,
                             url=absolute(consultation.get_absolute_url()),
                         )
-                text, html = self._section_fragments(
-                    section, section_items, language, key in shared
-                )
+                text, html = self._section_fragments(section, view, language)
                 # Consultation news first, then sections in the order they first moved.
                 position = 0 if key[0] == "news" else 1
                 groups[group_key].sections.append((position, text, html))
@@ -621,17 +767,7 @@ class DigestBuilder:
                 ordered.append(groups[None])
             for group in ordered:
                 group.sections.sort(key=lambda entry: entry[0])
-            reply_count = (
-                sum(
-                    1
-                    for items in by_section.values()
-                    if items and items[0].section_key[0] == "rec"
-                    for item in items
-                    if item.parent_author_id == user.pk and item.kind == "reply"
-                )
-                if len(by_section) and self.by_parent_author.get(user.pk)
-                else 0
-            )
+            reply_count = self._reply_count(user.pk)
             context = {
                 "user": user,
                 "item_count": item_count,
@@ -639,8 +775,8 @@ class DigestBuilder:
                 "groups": ordered,
                 "SITE_NAME": settings.SITE_NAME,
                 "SITE_URL": settings.SITE_URL,
-                "profile_url": absolute(reverse("accounts:profile")),
-                "preferences_url": absolute(reverse("digests:preferences")),
+                "profile_url": self._profile_url,
+                "preferences_url": self._preferences_url,
                 "unsubscribe_url": unsubscribe_url,
                 "frequency": self.frequency,
             }
@@ -660,6 +796,26 @@ class DigestBuilder:
             text=text,
             html=html,
         )
+
+    def _reply_count(self, user_id: int) -> int:
+        period = self.periods.get(user_id)
+        if period is None:
+            return 0
+        return sum(
+            1
+            for item in self.by_parent_author.get(user_id, [])
+            if item.actor_id != user_id
+            and item.comment_id not in self.gone
+            and period.start < item.created_at <= period.end
+        )
+
+    @cached_property
+    def _profile_url(self) -> str:
+        return absolute(reverse("accounts:profile"))
+
+    @cached_property
+    def _preferences_url(self) -> str:
+        return absolute(reverse("digests:preferences"))
 
 
 def _object_url(obj) -> str:
