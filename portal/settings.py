@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ModeratorMFAMiddleware",
+    # Last, so that a page served from the cache still passes through the others.
+    "portal.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -268,6 +270,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GFMD portal"
+
+# Whole pages for anonymous visitors, invalidated by writes (portal/page_cache.py);
+# the lifetime bounds only what time alone changes. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # REST API
 REST_FRAMEWORK = {
