@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from accounts.rules import user_memberships
+from portal.page_cache import versioned
 from recommendations.models import Recommendation
 
 from .models import (
@@ -231,8 +232,14 @@ def _breakdown(rows, key: str, labels: dict | None = None) -> list[dict]:
     return sorted(result, key=lambda e: (-e["total"], e["label"]))
 
 
-def recommendation_tally(consultation: Consultation, recommendation) -> Tally:
-    """Tallies by stance (counters) and by kind and region (two grouped queries)."""
+def recommendation_tally(consultation: Consultation, recommendation, *, cached=False) -> Tally:
+    """Tallies by stance (counters) and by kind and region (three queries, none on a hit)."""
+    if cached:
+        return versioned(
+            discussion_versions(consultation, recommendation),
+            ["tally"],
+            lambda: recommendation_tally(consultation, recommendation),
+        )
     stats = RecommendationStats.objects.filter(
         consultation=consultation, recommendation=recommendation
     ).first()
@@ -258,6 +265,50 @@ def endorsement_list(consultation: Consultation, recommendation) -> list[Endorse
         .select_related("organisation", "cosigned__organisation")
         .order_by("stance", "created_at", "id")
     )
+
+
+STATEMENTS_PER_PAGE = 25
+
+
+def endorsement_page(
+    consultation: Consultation,
+    recommendation,
+    *,
+    page_number=1,
+    per_page: int = STATEMENTS_PER_PAGE,
+    cached: bool = False,
+) -> Page:
+    """One page of the active endorsements, in endorsement_list's order (two queries).
+
+    A hot recommendation gathers thousands of stances: the page shows them a
+    page at a time, so its weight and rendering time do not grow with them.
+    """
+
+    def load() -> dict:
+        endorsements = (
+            Endorsement.objects.active()
+            .filter(consultation=consultation, recommendation=recommendation)
+            .select_related("organisation", "cosigned__organisation")
+            .order_by("stance", "created_at", "id")
+        )
+        page = Paginator(endorsements, per_page).get_page(page_number)
+        return {
+            "count": page.paginator.count,
+            "number": page.number,
+            "rows": list(page.object_list),
+        }
+
+    if cached:
+        data = versioned(
+            discussion_versions(consultation, recommendation),
+            ["statements", str(page_number), str(per_page)],
+            load,
+        )
+    else:
+        data = load()
+    page = Paginator(_Counted(data["count"]), per_page).page(data["number"])
+    page.object_list = data["rows"]
+    return page
 
 
 def endorsement_history(endorsement: Endorsement) -> list[EndorsementChange]:
@@ -292,22 +343,21 @@ def _set_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:
     comment.can_delete = is_author and comment.display == "visible"
 
 
-def comment_threads(
-    consultation: Consultation,
-    recommendation,
-    *,
-    viewer,
-    sort: str = "oldest",
-    page_number=1,
-    per_page: int = COMMENTS_PER_PAGE,
-) -> CommentPage:
-    """One page of threads with all their replies (three queries).
+class _Counted:
+    """Stands for a list of ``count`` items, so a Paginator can be rebuilt from a count."""
 
-    A deleted first comment stays as a placeholder only while it has replies;
-    a deleted reply stays only while another reply answers it.
-    """
-    if sort not in COMMENT_SORTS:
-        sort = "oldest"
+    def __init__(self, count: int):
+        self.count_value = count
+
+    def __len__(self) -> int:
+        return self.count_value
+
+    def __getitem__(self, index):
+        return []
+
+
+def _thread_page(consultation, recommendation, sort: str, page_number, per_page: int) -> dict:
+    """One page of threads with all their replies, as plain data (three queries)."""
     roots = (
         Comment.objects.filter(
             consultation=consultation, recommendation=recommendation, root__isnull=True
@@ -316,7 +366,8 @@ def comment_threads(
         .select_related("author", "organisation")
         .order_by(*COMMENT_SORTS[sort])
     )
-    page = Paginator(roots, per_page).get_page(page_number)
+    paginator = Paginator(roots, per_page)
+    page = paginator.get_page(page_number)
     threads = list(page.object_list)
     replies_by_root: dict[int, list[Comment]] = {}
     if threads:
@@ -327,6 +378,50 @@ def comment_threads(
         )
         for reply in replies:
             replies_by_root.setdefault(reply.root_id, []).append(reply)
+    return {
+        "count": paginator.count,
+        "number": page.number,
+        "threads": threads,
+        "replies": replies_by_root,
+    }
+
+
+def discussion_versions(consultation: Consultation, recommendation) -> list[str]:
+    """What a recommendation's debate in a consultation depends on (portal.page_cache)."""
+    return ["names", f"discussion:{consultation.pk}:{recommendation.slug}"]
+
+
+def comment_threads(
+    consultation: Consultation,
+    recommendation,
+    *,
+    viewer,
+    sort: str = "oldest",
+    page_number=1,
+    per_page: int = COMMENTS_PER_PAGE,
+    cached: bool = False,
+) -> CommentPage:
+    """One page of threads with all their replies (three queries, none when ``cached`` hits).
+
+    A deleted first comment stays as a placeholder only while it has replies;
+    a deleted reply stays only while another reply answers it. With ``cached``
+    the rows come from the shared cache, invalidated by every write to the
+    debate; what the viewer may see is decided afresh on every request.
+    """
+    if sort not in COMMENT_SORTS:
+        sort = "oldest"
+    if cached:
+        data = versioned(
+            discussion_versions(consultation, recommendation),
+            ["threads", sort, str(page_number), str(per_page)],
+            lambda: _thread_page(consultation, recommendation, sort, page_number, per_page),
+        )
+    else:
+        data = _thread_page(consultation, recommendation, sort, page_number, per_page)
+    page = Paginator(_Counted(data["count"]), per_page).page(data["number"])
+    threads = data["threads"]
+    page.object_list = threads
+    replies_by_root = data["replies"]
     is_moderator = acts_as_moderator(viewer, consultation)
     now = timezone.now()
     for root in threads:
@@ -362,7 +457,13 @@ def comment_page_number(
     return earlier // per_page + 1
 
 
-def synthesis_get(consultation: Consultation, recommendation) -> Synthesis | None:
+def synthesis_get(consultation: Consultation, recommendation, *, cached=False) -> Synthesis | None:
+    if cached:
+        return versioned(
+            discussion_versions(consultation, recommendation),
+            ["synthesis"],
+            lambda: (synthesis_get(consultation, recommendation),),
+        )[0]
     return (
         Synthesis.objects.filter(consultation=consultation, recommendation=recommendation)
         .select_related("updated_by")
@@ -413,7 +514,9 @@ def viewer_state(viewer, consultation: Consultation, recommendation=None) -> Vie
                 consultation=consultation,
                 recommendation=recommendation,
                 organisation__in=state.representing_organisations,
-            ).prefetch_related(
+            )
+            .select_related("organisation")
+            .prefetch_related(
                 Prefetch(
                     "changes",
                     queryset=EndorsementChange.objects.select_related("by").order_by(

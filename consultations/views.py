@@ -1,22 +1,28 @@
 """Pages for consultations: thin views over the selectors and services."""
 
+import hashlib
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
+from django.template.loader import render_to_string, select_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
+from portal.page_cache import page_cache_seconds, versioned, versions
 from recommendations.models import Recommendation
 
 from . import selectors, services
@@ -355,9 +361,16 @@ def _recommendation_context(
         viewer=request.user,
         sort=sort,
         page_number=page_number or request.GET.get("page", 1),
+        cached=True,
     )
-    endorsements = selectors.endorsement_list(consultation, recommendation)
     can_write = consultation.is_open and not viewer.is_suspended
+    _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
+    endorsement_page = selectors.endorsement_page(
+        consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
+    )
+    endorsements = list(endorsement_page.object_list)
+    statements_query = request.GET.copy()
+    statements_query.pop("statements", None)
     if comment_form is None:
         comment_form = CommentForm(organisations=viewer.speaking_organisations, user=request.user)
     own = next(iter(viewer.endorsements.values()), None)
@@ -399,8 +412,10 @@ def _recommendation_context(
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsement_histories": list(viewer.endorsements.values()),
         "endorsements": endorsements,
-        "tally": selectors.recommendation_tally(consultation, recommendation),
-        "synthesis": selectors.synthesis_get(consultation, recommendation),
+        "endorsement_page": endorsement_page,
+        "statements_query": statements_query.urlencode(),
+        "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
+        "synthesis": selectors.synthesis_get(consultation, recommendation, cached=True),
         "can_write": can_write,
         "closed_message": None
         if consultation.is_open
@@ -414,12 +429,77 @@ def _recommendation_context(
     }
 
 
+def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
+    """Give each comment the HTML every reader of its kind sees, rendered once and shared.
+
+    A comment renders alike for every reader who is neither its author nor a
+    moderator, given the reader's kind (anonymous, signed in, able to write),
+    language and time zone; those fragments are shared through the cache under
+    the debate's versions, so any write to the debate renders them afresh.
+    Authors and moderators always get their comments rendered for them.
+    """
+    user = request.user
+    if viewer.is_moderator or getattr(user, "is_portal_moderator", False):
+        return
+    shown = [
+        comment
+        for thread in comments.threads
+        for comment in (thread, *thread.replies)
+        if not comment.viewer_is_author
+    ]
+    if not shown:
+        return
+    kind = "writer" if user.is_authenticated and can_write else "reader"
+    if not user.is_authenticated:
+        kind = "anonymous"
+    prefix = (
+        "comment-html:"
+        + hashlib.sha256(
+            "\x1f".join(
+                [
+                    kind,
+                    get_language() or "",
+                    timezone.get_current_timezone_name(),
+                    str(consultation.pk),
+                    *map(
+                        str, versions(selectors.discussion_versions(consultation, recommendation))
+                    ),
+                ]
+            ).encode()
+        ).hexdigest()
+    )
+    keys = {f"{prefix}:{comment.pk}": comment for comment in shown}
+    found = cache.get_many(list(keys))
+    rendered = {}
+    for key, comment in keys.items():
+        html = found.get(key)
+        if html is None:
+            html = render_to_string(
+                "consultations/_comment.html",
+                {
+                    "comment": comment,
+                    "consultation": consultation,
+                    "viewer": viewer,
+                    "can_write": can_write,
+                    "user": user,
+                    "request": request,
+                },
+            )
+            rendered[key] = html
+        comment.fragment = mark_safe(html)  # noqa: S308 - rendered by the template above
+    if rendered:
+        cache.set_many(rendered, timeout=page_cache_seconds() or 60)
+
+
 def _recommendation_with_text(consultation, slug):
     try:
-        return (
-            selectors.consultation_recommendations(consultation)
+        # The report's text changes only with an import; the scope with the consultation.
+        return versioned(
+            ["names", f"consultation-meta:{consultation.pk}"],
+            ["recommendation-text", str(consultation.pk), slug],
+            lambda: selectors.consultation_recommendations(consultation)
             .prefetch_related("examples", "themes")
-            .get(slug=slug)
+            .get(slug=slug),
         )
     except Recommendation.DoesNotExist:
         raise Http404 from None

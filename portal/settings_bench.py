@@ -22,3 +22,7 @@ REST_FRAMEWORK = {
     # None switches a throttle off: with a huge rate DRF would keep a huge history per client.
     "DEFAULT_THROTTLE_RATES": dict.fromkeys(REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})),
 }
+PASSWORD_HASHERS = [
+    "portal.bench.FastPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]

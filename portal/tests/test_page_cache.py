@@ -1,0 +1,250 @@
+"""The anonymous page cache: served fast, never stale after a write, never one person's page."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import VerificationStatus
+from accounts.services import organisation_at_risk_set
+from consultations import services
+from consultations.tests.factories import (
+    ConsultationFactory,
+    MembershipFactory,
+    ModeratorFactory,
+    OrganisationFactory,
+    RecommendationFactory,
+    UserFactory,
+)
+from portal import page_cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation():
+    return ConsultationFactory()
+
+
+@pytest.fixture
+def recommendation():
+    return RecommendationFactory()
+
+
+def page_url(consultation, recommendation):
+    return reverse(
+        "consultations:recommendation-detail", args=[consultation.pk, recommendation.slug]
+    )
+
+
+def test_second_anonymous_read_is_served_from_the_cache_without_sql(
+    client, consultation, recommendation, django_assert_num_queries
+):
+    url = page_url(consultation, recommendation)
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content.decode().count("<h1") == first.content.decode().count("<h1")
+
+
+def test_a_hidden_comment_disappears_from_the_cached_page(
+    consultation, recommendation, django_capture_on_commit_callbacks
+):
+    author = UserFactory()
+    comment = services.comment_create(
+        consultation=consultation,
+        recommendation=recommendation,
+        body="Words the moderators will hide.",
+        by=author,
+    )
+    url = page_url(consultation, recommendation)
+    assert "Words the moderators will hide." in Client().get(url).content.decode()
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_hide(comment=comment, reason="Rude.", by=ModeratorFactory())
+    response = Client().get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Words the moderators will hide." not in response.content.decode()
+
+
+def test_the_tally_changes_at_once_after_an_endorsement(
+    consultation, recommendation, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory(status=VerificationStatus.VERIFIED)
+    representative = MembershipFactory(organisation=organisation).user
+    url = page_url(consultation, recommendation)
+    before = Client().get(url).content.decode()
+    assert organisation.name not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.endorsement_set(
+            consultation=consultation,
+            recommendation=recommendation,
+            organisation=organisation,
+            stance="support",
+            by=representative,
+        )
+    after = Client().get(url).content.decode()
+    assert organisation.name in after
+    assert re.search(r"<strong>1</strong>\s*support", after)
+    consultation_page = Client().get(consultation.get_absolute_url()).content.decode()
+    assert "Consultation" in consultation_page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.endorsement_set(
+            consultation=consultation,
+            recommendation=recommendation,
+            organisation=organisation,
+            stance="oppose",
+            statement="We changed our mind.",
+            by=representative,
+        )
+    changed = Client().get(url).content.decode()
+    assert re.search(r"<strong>0</strong>\s*support", changed)
+    assert re.search(r"<strong>1</strong>\s*oppose", changed)
+
+
+def test_an_organisation_at_risk_is_masked_on_cached_pages(
+    consultation, recommendation, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory(status=VerificationStatus.VERIFIED, country="PH")
+    representative = MembershipFactory(organisation=organisation).user
+    services.endorsement_set(
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation=organisation,
+        stance="support",
+        by=representative,
+    )
+    url = page_url(consultation, recommendation)
+    assert organisation.name in Client().get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_at_risk_set(
+            organisation=organisation, at_risk=True, reason="Civic space.", by=ModeratorFactory()
+        )
+    assert organisation.name not in Client().get(url).content.decode()
+
+
+def test_signed_in_pages_are_never_cached_nor_served_from_the_cache(consultation, recommendation):
+    person = UserFactory(display_name="Amparo Unique-Name")
+    url = page_url(consultation, recommendation)
+    signed_in = Client()
+    signed_in.force_login(person)
+    mine = signed_in.get(url)
+    assert "X-Page-Cache" not in mine
+    anonymous = Client().get(url)
+    assert anonymous["X-Page-Cache"] == "miss"
+    assert "Amparo Unique-Name" not in anonymous.content.decode()
+    again = signed_in.get(url)
+    assert "X-Page-Cache" not in again
+    assert "Amparo Unique-Name" in again.content.decode()
+
+
+def test_each_visitor_gets_their_own_working_csrf_token(consultation, recommendation):
+    url = page_url(consultation, recommendation)
+    Client().get(url)
+    tokens = []
+    for _visitor in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        response = visitor.get(url)
+        assert response["X-Page-Cache"] == "hit"
+        content = response.content.decode()
+        assert page_cache.CSRF_PLACEHOLDER not in content
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+        tokens.append(token)
+        posted = visitor.post(
+            reverse("set_language"), {"language": "fr", "csrfmiddlewaretoken": token}
+        )
+        assert posted.status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_visitors_with_a_session_or_htmx_bypass_the_cache(client, consultation, recommendation):
+    url = page_url(consultation, recommendation)
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    client.cookies["sessionid"] = "whatever"
+    assert "X-Page-Cache" not in client.get(url)
+    assert "X-Page-Cache" not in Client().get(url, headers={"HX-Request": "true"})
+
+
+def test_languages_are_cached_apart(client):
+    english = Client().get(reverse("home"), headers={"Accept-Language": "en"})
+    french = Client().get(reverse("home"), headers={"Accept-Language": "fr"})
+    assert french["X-Page-Cache"] == "miss"
+    assert english.content != french.content
+
+
+def test_cache_can_be_turned_off(settings, client):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(reverse("home"))
+    assert "X-Page-Cache" not in client.get(reverse("home"))
+
+
+def test_shared_rows_for_signed_in_readers_never_show_a_hidden_comment_to_a_stranger(
+    consultation, recommendation, django_capture_on_commit_callbacks
+):
+    author = UserFactory()
+    stranger = UserFactory()
+    comment = services.comment_create(
+        consultation=consultation,
+        recommendation=recommendation,
+        body="Signed-in readers will lose sight of this.",
+        by=author,
+    )
+    url = page_url(consultation, recommendation)
+    readers = {}
+    for name, person in (("author", author), ("stranger", stranger)):
+        readers[name] = Client()
+        readers[name].force_login(person)
+        assert "Signed-in readers will lose sight" in readers[name].get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_hide(comment=comment, reason="Off topic here.", by=ModeratorFactory())
+    seen_by_stranger = readers["stranger"].get(url).content.decode()
+    assert "Signed-in readers will lose sight" not in seen_by_stranger
+    seen_by_author = readers["author"].get(url).content.decode()
+    assert "Signed-in readers will lose sight" in seen_by_author
+    assert "Off topic here." in seen_by_author
+
+
+def test_a_new_comment_shows_at_once_to_signed_in_readers(
+    consultation, recommendation, django_capture_on_commit_callbacks
+):
+    reader = Client()
+    reader.force_login(UserFactory())
+    url = page_url(consultation, recommendation)
+    assert "Fresh words." not in reader.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(
+            consultation=consultation,
+            recommendation=recommendation,
+            body="Fresh words.",
+            by=UserFactory(),
+        )
+    assert "Fresh words." in reader.get(url).content.decode()
+
+
+def test_shared_comment_fragments_keep_at_risk_names_for_moderators_only(
+    consultation, recommendation
+):
+    organisation = OrganisationFactory(
+        status=VerificationStatus.VERIFIED, is_at_risk=True, region="South-eastern Asia"
+    )
+    member = MembershipFactory(organisation=organisation).user
+    services.comment_create(
+        consultation=consultation,
+        recommendation=recommendation,
+        body="Said on behalf of an organisation at risk.",
+        organisation=organisation,
+        by=member,
+    )
+    url = page_url(consultation, recommendation)
+    reader = Client()
+    reader.force_login(UserFactory())
+    moderator = Client()
+    moderator.force_login(ModeratorFactory())
+    for _round in range(2):
+        assert organisation.name not in reader.get(url).content.decode()
+        assert organisation.name in moderator.get(url).content.decode()
+        assert organisation.name not in Client().get(url).content.decode()
