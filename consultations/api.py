@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, mixins, permissions, renderers, status, viewsets
+from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -441,15 +441,6 @@ class RecommendationFollow(_FollowView):
 # --- open data -----------------------------------------------------------
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
 def _licensed(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
     response["License"] = LICENSE_LINE
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -477,7 +468,6 @@ class OpenDataJSON(StrictQueryParamsMixin, APIView):
 
 class OpenDataCSV(StrictQueryParamsMixin, APIView):
     permission_classes = [permissions.AllowAny]
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
     extra_query_params = ("table",)
 
     @extend_schema(

@@ -222,6 +222,10 @@ class StrictQueryParamsMixin:
         self.check_query_params(request)
         super().initial(request, *args, **kwargs)
 
+    def perform_content_negotiation(self, request, force=False):
+        # Answer in JSON whatever the Accept header asks: never an undocumented 406.
+        return super().perform_content_negotiation(request, force=True)
+
     def check_query_params(self, request):
         if request.method not in ("GET", "HEAD"):
             declared = set(self.extra_query_params)

@@ -248,3 +248,11 @@ def test_last_used_is_not_rewritten_on_every_request(api, django_assert_num_quer
     # token lookup + count + page + themes prefetch; no UPDATE
     with django_assert_num_queries(4):
         api.get(RECOMMENDATIONS, HTTP_AUTHORIZATION=f"Token {raw}")
+
+
+@pytest.mark.parametrize("accept", ["application/xml", "text/csv", "text/html"])
+def test_any_accept_header_gets_json_never_a_406(api, accept):
+    response = api.get(RECOMMENDATIONS, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    _error(api.get(RECOMMENDATIONS, {"nope": 1}, HTTP_ACCEPT=accept), 400)
