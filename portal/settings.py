@@ -295,6 +295,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_USER_RATE", default="600/min"),
         "write": env.str("API_WRITE_RATE", default="60/min"),
     },
+    # Proxies in front of gunicorn, so that anonymous throttling counts clients, not the proxy.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
     "EXCEPTION_HANDLER": "portal.api.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
