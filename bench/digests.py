@@ -200,7 +200,7 @@ def run(arguments) -> None:
     elapsed = time.perf_counter() - started
     print(f"people: {len(user_ids)}, digests built: {built}")
     print(f"total time: {elapsed:.1f} s, {built / elapsed:.0f} digests per second")
-    print(f"SQL queries: {queries} for {len(user_ids) // DIGEST_BATCH_SIZE + 1} batches")
+    print(f"SQL queries: {queries} for {-(-len(user_ids) // DIGEST_BATCH_SIZE)} batches")
     print("target: all 10,000 in under 60 s:", "met" if elapsed < 60 else "NOT met")
 
 

@@ -779,6 +779,7 @@ class DigestBuilder:
                 "preferences_url": self._preferences_url,
                 "unsubscribe_url": unsubscribe_url,
                 "frequency": self.frequency,
+                "language": language,
             }
             subject = ngettext(
                 "Your digest: %(count)d new item",

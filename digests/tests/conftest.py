@@ -10,6 +10,15 @@ def _comment_rate(settings):
     settings.CONSULTATIONS_COMMENT_RATE = (1000, 60)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_windows():
+    from digests import content
+
+    content._WINDOWS.clear()
+    yield
+    content._WINDOWS.clear()
+
+
 @pytest.fixture
 def consultation(db):
     return ConsultationFactory(title="Brussels consultation")

@@ -182,6 +182,7 @@ def test_the_digest_is_in_the_persons_language(
     (message,) = digests_to(follower)
     assert "nouveau" in message.subject
     assert "commentaire" in message.body
+    assert '<html lang="fr">' in message.alternatives[0][0]
 
 
 def test_replies_to_me_reach_me_without_following(
