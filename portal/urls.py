@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import health, views
 
@@ -9,7 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("portal.api_urls")),

@@ -1,4 +1,6 @@
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 
 def home(request):
@@ -13,3 +15,8 @@ def home(request):
 
 def code_of_conduct(request):
     return render(request, "portal/code_of_conduct.html")
+
+
+def favicon(request):
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
