@@ -279,3 +279,65 @@ def test_unknown_format_refused(debate):
     consultation, *_rest = debate
     with pytest.raises(services.ExportError):
         services.export_request(consultation=consultation, fmt="exe", by=UserFactory())
+
+
+def _pending(consultation, fmt="json"):
+    snapshot = services.snapshot_take(consultation=consultation)
+    return ConsolidatedExport.objects.create(
+        consultation=consultation,
+        snapshot=snapshot,
+        format=fmt,
+        fingerprint=services.export_fingerprint(
+            data_fingerprint=snapshot.data_fingerprint, fmt=fmt
+        ),
+    )
+
+
+def test_a_build_in_progress_is_not_started_twice(debate):
+    from django.utils import timezone
+
+    consultation, *_rest = debate
+    export = _pending(consultation)
+    ConsolidatedExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.BUILDING, built_at=timezone.now()
+    )
+    services.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.BUILDING
+    assert not export.file
+
+
+def test_a_build_whose_worker_died_is_taken_up_again(debate):
+    from django.utils import timezone
+
+    consultation, *_rest = debate
+    export = _pending(consultation)
+    ConsolidatedExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.BUILDING, built_at=timezone.now() - services.STALE_BUILD * 2
+    )
+    services.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    assert export.file
+
+
+def test_a_failed_build_is_recorded_and_a_new_request_retries_it(
+    debate, monkeypatch, django_capture_on_commit_callbacks
+):
+    consultation, *_rest = debate
+    user = UserFactory()
+
+    def broken(*args, **kwargs):
+        raise ValueError("renderer broke")
+
+    monkeypatch.setattr(services, "_write_file", broken)
+    # The task's error is logged by the queueing helper; the request itself succeeded.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.export_request(consultation=consultation, fmt="pdf", by=user)
+    export = ConsolidatedExport.objects.get()
+    assert export.status == ExportStatus.FAILED
+    assert "renderer broke" in export.error
+    monkeypatch.undo()
+    again = _build(consultation, "pdf", user, django_capture_on_commit_callbacks)
+    assert again.pk == export.pk
+    assert again.status == ExportStatus.READY
