@@ -382,3 +382,45 @@ def test_own_comments_are_left_out_of_a_section_others_share(
     assert "Words of the follower." not in mine.body
     assert "Words of someone else." in mine.body and "1 new comment" in mine.body
     assert "Words of the follower." in theirs.body and "2 new comments" in theirs.body
+
+
+def test_a_batch_with_smtp_failures_is_retried_for_those_people_only(
+    consultation, recommendation, monkeypatch
+):
+    from digests import tasks
+
+    ok, failing = follower_of(recommendation), follower_of(recommendation)
+    comment(consultation, recommendation)
+    original_send = EmailMultiAlternatives.send
+
+    def send(self, fail_silently=False):
+        if self.to == [failing.email]:
+            raise smtplib.SMTPRecipientsRefused({failing.email: (450, b"busy")})
+        return original_send(self, fail_silently)
+
+    class Retried(Exception):
+        pass
+
+    retried = {}
+
+    def retry(**kwargs):
+        retried.update(kwargs)
+        return Retried()
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    monkeypatch.setattr(tasks.digest_batch_send, "retry", retry)
+    run = DigestRun.objects.create(frequency="daily", trigger="command", batch_count=1)
+    with pytest.raises(Retried):
+        # Called as a worker would, not eagerly: the first attempt of five.
+        tasks.digest_batch_send.run(
+            user_ids=[ok.pk, failing.pk],
+            frequency="daily",
+            end=timezone.now().isoformat(),
+            run_id=run.pk,
+        )
+    assert retried["kwargs"]["user_ids"] == [failing.pk]
+    assert retried["countdown"] >= 0
+    assert len(digests_to(ok)) == 1
+    run.refresh_from_db()
+    assert (run.sent_count, run.failed_count, run.batches_done) == (1, 0, 0)
+    assert DigestDelivery.objects.get(user=failing).status == DigestDelivery.Status.FAILED
