@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
-from portal.page_cache import page_cache_seconds, versioned, versions
+from portal.page_cache import CSRF_PLACEHOLDER, page_cache_seconds, versioned, versions
 from recommendations.models import Recommendation
 
 from . import selectors, services
@@ -392,6 +393,19 @@ def _recommendation_context(
             and endorsement.cosigned_id is None
             and bool(representing_ids - {endorsement.organisation_id})
         )
+    statements_html = _statements_fragment(
+        request,
+        consultation,
+        recommendation,
+        viewer,
+        can_write,
+        {
+            "endorsements": endorsements,
+            "endorsement_page": endorsement_page,
+            "statements_query": statements_query.urlencode(),
+            "cosign_organisations": viewer.representing_organisations,
+        },
+    )
     try:
         select_template(["recommendations/_recommendation_content.html"])
         has_content_template = True
@@ -412,6 +426,7 @@ def _recommendation_context(
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsement_histories": list(viewer.endorsements.values()),
         "endorsements": endorsements,
+        "statements_html": statements_html,
         "endorsement_page": endorsement_page,
         "statements_query": statements_query.urlencode(),
         "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
@@ -429,6 +444,66 @@ def _recommendation_context(
     }
 
 
+def _shared_fragment_prefix(request, consultation, recommendation, *parts) -> str | None:
+    """The cache key prefix for HTML that readers of one kind share, or None for moderators.
+
+    Moderators see real names and hidden text: their pages are always theirs alone.
+    """
+    viewer = request.user
+    if getattr(viewer, "is_portal_moderator", False) or selectors.acts_as_moderator(
+        viewer, consultation
+    ):
+        return None
+    return hashlib.sha256(
+        "\x1f".join(
+            [
+                *map(str, parts),
+                get_language() or "",
+                timezone.get_current_timezone_name(),
+                str(consultation.pk),
+                *map(str, versions(selectors.discussion_versions(consultation, recommendation))),
+            ]
+        ).encode()
+    ).hexdigest()
+
+
+def _statements_fragment(request, consultation, recommendation, viewer, can_write, context):
+    """The page of statements, shared by readers who may co-sign as the same organisations."""
+    user = request.user
+    representing = sorted(org.pk for org in viewer.representing_organisations)
+    prefix = _shared_fragment_prefix(
+        request,
+        consultation,
+        recommendation,
+        "statements",
+        user.is_authenticated,
+        can_write,
+        representing,
+        context["endorsement_page"].number,
+        context["statements_query"],
+    )
+    if prefix is None:
+        return None
+    key = f"statements-html:{prefix}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "consultations/_statements.html",
+            {
+                **context,
+                "consultation": consultation,
+                "recommendation": recommendation,
+                "can_write": can_write,
+                "user": user,
+                "request": request,
+                "csrf_token": CSRF_PLACEHOLDER,
+            },
+        )
+        cache.set(key, html, timeout=page_cache_seconds() or 60)
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
 def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
     """Give each comment the HTML every reader of its kind sees, rendered once and shared.
 
@@ -439,8 +514,6 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     Authors and moderators always get their comments rendered for them.
     """
     user = request.user
-    if viewer.is_moderator or getattr(user, "is_portal_moderator", False):
-        return
     shown = [
         comment
         for thread in comments.threads
@@ -452,22 +525,10 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     kind = "writer" if user.is_authenticated and can_write else "reader"
     if not user.is_authenticated:
         kind = "anonymous"
-    prefix = (
-        "comment-html:"
-        + hashlib.sha256(
-            "\x1f".join(
-                [
-                    kind,
-                    get_language() or "",
-                    timezone.get_current_timezone_name(),
-                    str(consultation.pk),
-                    *map(
-                        str, versions(selectors.discussion_versions(consultation, recommendation))
-                    ),
-                ]
-            ).encode()
-        ).hexdigest()
-    )
+    prefix = _shared_fragment_prefix(request, consultation, recommendation, "comment", kind)
+    if prefix is None:
+        return
+    prefix = f"comment-html:{prefix}"
     keys = {f"{prefix}:{comment.pk}": comment for comment in shown}
     found = cache.get_many(list(keys))
     rendered = {}
@@ -521,7 +582,8 @@ def comment_create(request, pk, slug):
     denied = _login_required(request)
     if denied:
         return denied
-    viewer = selectors.viewer_state(request.user, consultation, recommendation)
+    # Only the organisations one may speak for are needed to post.
+    viewer = selectors.viewer_state(request.user, consultation)
     form = CommentForm(request.POST, organisations=viewer.speaking_organisations, user=request.user)
     parent = None
     if form.is_valid():

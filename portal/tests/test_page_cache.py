@@ -248,3 +248,32 @@ def test_shared_comment_fragments_keep_at_risk_names_for_moderators_only(
         assert organisation.name not in reader.get(url).content.decode()
         assert organisation.name in moderator.get(url).content.decode()
         assert organisation.name not in Client().get(url).content.decode()
+
+
+def test_shared_statements_carry_each_readers_own_organisation_and_token(
+    consultation, recommendation
+):
+    opponent = OrganisationFactory(status=VerificationStatus.VERIFIED)
+    services.endorsement_set(
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation=opponent,
+        stance="oppose",
+        statement="Our reasons against.",
+        by=MembershipFactory(organisation=opponent).user,
+    )
+    url = page_url(consultation, recommendation)
+    seen = {}
+    for _name in ("first", "second"):
+        organisation = OrganisationFactory(status=VerificationStatus.VERIFIED)
+        reader = Client(enforce_csrf_checks=True)
+        reader.force_login(MembershipFactory(organisation=organisation).user)
+        for _round in range(2):
+            content = reader.get(url).content.decode()
+            assert "Our reasons against." in content
+            assert f'name="organisation" value="{organisation.pk}"' in content
+            assert page_cache.CSRF_PLACEHOLDER not in content
+        seen[organisation.pk] = content
+    first, second = seen
+    assert f'name="organisation" value="{second}"' not in seen[first]
+    assert f'name="organisation" value="{first}"' not in seen[second]
