@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -96,19 +97,27 @@ VERB_WORDING = {
     V.CONSULTATION_CHANGED: gettext_lazy("The moderators updated the consultation."),
     V.ORGANISATION_VERIFIED: gettext_lazy("%(who)s was verified."),
     V.ORGANISATION_REJECTED: gettext_lazy("%(who)s was not verified."),
+    # Joint positions (positions.models VERB_*).
     "position_created": gettext_lazy("%(who)s started a position: %(title)s."),
     "position_revised": gettext_lazy("A new revision of %(title)s was saved."),
     "position_opened_for_signature": gettext_lazy("%(title)s is open for signature."),
-    "position_signature_opened": gettext_lazy("%(title)s is open for signature."),
+    "position_back_to_drafting": gettext_lazy("%(title)s is back in drafting."),
     "position_finalised": gettext_lazy("%(title)s was finalised."),
+    "position_withdrawn": gettext_lazy("%(title)s was withdrawn."),
     "position_signed": gettext_lazy("%(who)s signed %(title)s."),
-    "signature_withdrawn": gettext_lazy("%(who)s withdrew its signature from %(title)s."),
-    "amendment_proposed": gettext_lazy("%(who)s proposed an amendment to %(title)s."),
-    "amendment_decided": gettext_lazy("An amendment to %(title)s was decided."),
+    "position_signature_withdrawn": gettext_lazy("%(who)s withdrew its signature from %(title)s."),
+    "position_paragraph_commented": gettext_lazy("A paragraph of %(title)s has a new comment."),
+    "position_contribution_resolved": gettext_lazy(
+        "The editors of %(title)s answered a contribution."
+    ),
+    "position_editor_added": gettext_lazy("%(who)s joined the editors of %(title)s."),
+    "amendment_proposed": gettext_lazy("An amendment to %(title)s was proposed."),
     "amendment_accepted": gettext_lazy("An amendment to %(title)s was accepted."),
     "amendment_rejected": gettext_lazy("An amendment to %(title)s was rejected."),
+    # Consolidated versions (exports).
     "consolidated_published": gettext_lazy("A consolidated version was published."),
     "export_published": gettext_lazy("A consolidated version was published."),
+    "consolidated_version_published": gettext_lazy("A consolidated version was published."),
 }
 GENERIC_WORDING = gettext_lazy("Update: %(what)s.")
 
@@ -361,6 +370,9 @@ class Window:
                 continue
             for obj in model._default_manager.filter(pk__in=ids):
                 objects[(type_id, obj.pk)] = obj
+        # Everything about a joint position (its revisions, amendments,
+        # signatures, paragraph comments) is grouped under the position.
+        positions, position_type = _positions(rows)
         detail = "consultations:recommendation-detail"
         for (
             pk,
@@ -396,9 +408,19 @@ class Window:
                     url += f"#comment-{target_id}"
             elif type_id not in known:
                 obj = objects.get((type_id, target_id))
-                if obj is None:
+                # Gone, hidden or deleted since: never sent.
+                if (
+                    obj is None
+                    or getattr(obj, "hidden_at", None)
+                    or getattr(obj, "deleted_at", None)
+                ):
                     continue
-                key = ("obj", consultation_id, type_id, target_id)
+                position = positions.get(data.get("position_id"))
+                if position is not None:
+                    obj, type_id_shown = position, position_type
+                else:
+                    type_id_shown = type_id
+                key = ("obj", consultation_id, type_id_shown, obj.pk)
                 title = str(obj)
                 if key not in self.sections:
                     self.sections[key] = SectionInfo(
@@ -817,6 +839,27 @@ class DigestBuilder:
     @cached_property
     def _preferences_url(self) -> str:
         return absolute(reverse("digests:preferences"))
+
+
+def _positions(rows) -> tuple[dict, int | None]:
+    """The positions that activity rows name in ``data["position_id"]``, in one query."""
+    ids = {
+        row[9].get("position_id")
+        for row in rows
+        if isinstance(row[9], dict) and isinstance(row[9].get("position_id"), int)
+    }
+    if not ids:
+        return {}, None
+    try:
+        model = apps.get_model("positions", "Position")
+    except LookupError:
+        return {}, None
+    found = {position.pk: position for position in model._default_manager.filter(pk__in=ids)}
+    return found, ContentType.objects.get_for_model(model).pk
+
+
+def _withdrawn(obj) -> bool:
+    return bool(getattr(obj, "hidden_at", None) or getattr(obj, "deleted_at", None))
 
 
 def _object_url(obj) -> str:

@@ -424,3 +424,37 @@ def test_a_batch_with_smtp_failures_is_retried_for_those_people_only(
     run.refresh_from_db()
     assert (run.sent_count, run.failed_count, run.batches_done) == (1, 0, 0)
     assert DigestDelivery.objects.get(user=failing).status == DigestDelivery.Status.FAILED
+
+
+def test_position_activity_is_grouped_under_its_position_with_masked_names(
+    consultation, django_capture_on_commit_callbacks
+):
+    from positions.tests.factories import PositionFactory, PositionRevisionFactory
+
+    lead = OrganisationFactory(
+        name="Quiet Network", country="SY", region="Western Asia", is_at_risk=True
+    )
+    position = PositionFactory(
+        consultation=consultation, title="Remittances", lead_organisation=lead
+    )
+    revision = PositionRevisionFactory(position=position)
+    follower = UserFactory(digest_frequency="daily")
+    Follow.objects.create(user=follower, consultation=consultation)
+    actor = UserFactory()
+    data = {"position_id": position.pk, "title": position.title}
+    for verb, target in [("position_created", position), ("position_revised", revision)]:
+        consultation_services.activity_record(
+            verb=verb,
+            target=target,
+            actor=actor,
+            organisation=lead,
+            consultation=consultation,
+            data=data,
+        )
+    run_daily(django_capture_on_commit_callbacks)
+    (message,) = digests_to(follower)
+    assert "* Remittances" in message.body
+    assert "an organisation from Western Asia started a position: Remittances." in message.body
+    assert "A new revision of Remittances was saved." in message.body
+    assert "2 other updates" in message.body
+    assert "Quiet Network" not in message.body + message.alternatives[0][0]
