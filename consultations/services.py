@@ -186,12 +186,16 @@ def _stats_locked(consultation: Consultation, recommendation) -> RecommendationS
     Locking it first serialises every write to one recommendation's counters
     within a consultation, so concurrent endorsements cannot lose an update.
     """
-    RecommendationStats.objects.get_or_create(
+    locked = RecommendationStats.objects.select_for_update().filter(
         consultation=consultation, recommendation=recommendation
     )
-    return RecommendationStats.objects.select_for_update().get(
-        consultation=consultation, recommendation=recommendation
-    )
+    stats = locked.first()
+    if stats is None:  # the first write to this recommendation in the consultation
+        RecommendationStats.objects.get_or_create(
+            consultation=consultation, recommendation=recommendation
+        )
+        stats = locked.get()
+    return stats
 
 
 def _bump(model, pk: int, **deltas: int) -> None:
