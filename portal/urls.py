@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
+    path("moderation/", views.moderation_home, name="moderation-home"),
     path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("portal.api_urls")),
