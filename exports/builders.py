@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.regions import REGIONS
 
 from .documents import (
     BulletList,
@@ -44,6 +49,80 @@ class Edition:
 
     version: int | None
     date: str
+    language: str = "en"
+
+
+# The language of stored snapshots: their labels are English msgids, translated when built.
+SNAPSHOT_LANGUAGE = "en"
+AT_RISK_NAME = gettext_noop("an organisation from %(region)s")
+
+
+def _label(value: str) -> str:
+    """A stored English label (kind, country, region, stance, status, gender) in the active
+    language; unknown labels stay as they are. Never translates the empty string."""
+    return _(value) if value else ""
+
+
+class _Names:
+    """Organisation names as shown in the active language: only at-risk names change."""
+
+    def __init__(self, content: dict):
+        regions = set(REGIONS)
+        for entry in content.get("organisations", []):
+            regions.add(entry.get("region", ""))
+        self.names = {}
+        for region in regions - {""}:
+            english = AT_RISK_NAME % {"region": region}
+            self.names[english] = _(AT_RISK_NAME) % {"region": _(region)}
+
+    def __call__(self, name: str) -> str:
+        return self.names.get(name, name)
+
+
+def _organisation(entry: dict, names: _Names) -> dict:
+    entry["name"] = names(entry["name"])
+    for key in ("kind", "country", "region"):
+        entry[key] = _label(entry.get(key, ""))
+    return entry
+
+
+def localise(content: dict) -> dict:
+    """A copy of a snapshot's content with its labels in the active language.
+
+    Keys and enum values (stance, status) stay the same in every language;
+    organisations' and people's own words, recommendation titles and
+    syntheses stay as written.
+    """
+    content = copy.deepcopy(content)
+    names = _Names(content)
+    forum = content["consultation"]["forum"]
+    forum["country"] = _label(forum.get("country", ""))
+    for key in ("by_kind", "by_region", "by_gender"):
+        for row in content["participation"][key]:
+            row["label"] = _label(row["label"])
+    status_labels = {}
+    for position in content["positions"]:
+        position["status_label"] = _label(position["status_label"])
+        status_labels[position["id"]] = position["status_label"]
+        position["lead_organisation"] = names(position["lead_organisation"])
+        for signatory in position["signatories"]:
+            _organisation(signatory, names)
+    for session in content["sessions"]:
+        for rec in session["recommendations"]:
+            for key in ("by_kind", "by_region"):
+                for row in rec["tally"][key]:
+                    row["label"] = _label(row["label"])
+            for e in rec["endorsements"]:
+                e["organisation"] = names(e["organisation"])
+                e["cosigned_statement_of"] = names(e["cosigned_statement_of"])
+                for key in ("kind", "country", "region", "stance_label"):
+                    e[key] = _label(e[key])
+            for p in rec["positions"]:
+                p["status_label"] = status_labels.get(p["id"], _label(p["status_label"]))
+                p["signatories"] = [names(n) for n in p["signatories"]]
+    for organisation in content["organisations"]:
+        _organisation(organisation, names)
+    return content
 
 
 def neutralise(value):
@@ -112,6 +191,7 @@ def consolidated_document(content: dict, edition: Edition) -> Document:
             if edition.version
             else _("Draft")
         ),
+        language=translation.get_language() or edition.language,
     )
     document.add(
         Heading(1, _("Participation")),
@@ -305,6 +385,7 @@ def build_json(content: dict, edition: Edition) -> bytes:
         "$schema": content.get("$schema"),
         "version": edition.version,
         "date": edition.date,
+        "language": edition.language,
         **{k: v for k, v in content.items() if k != "$schema"},
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
@@ -313,17 +394,22 @@ def build_json(content: dict, edition: Edition) -> bytes:
 # ---------------------------------------------------------------- CSV
 
 
-CSV_HEADER = [
-    "session",
-    "citation",
-    "title",
-    "stance",
-    "stance_label",
-    "count",
-    "total",
-    "comment_count",
-    "debate_url",
+# Column order is the same in every language; headers are translated when written.
+CSV_COLUMNS = [
+    gettext_noop("Session"),
+    gettext_noop("Citation"),
+    gettext_noop("Recommendation"),
+    gettext_noop("Stance (code)"),
+    gettext_noop("Stance"),
+    gettext_noop("Count"),
+    gettext_noop("Total"),
+    gettext_noop("Comments"),
+    gettext_noop("Debate"),
 ]
+
+
+def csv_header() -> list[str]:
+    return [_(column) for column in CSV_COLUMNS]
 
 
 def tally_rows(content: dict) -> Iterator[list]:
@@ -358,7 +444,7 @@ def csv_chunks(content: dict) -> Iterator[bytes]:
     """The tallies CSV as UTF-8 (with a BOM for spreadsheets), one line at a time."""
     writer = csv.writer(_Echo())
     yield "\ufeff".encode()
-    yield writer.writerow(CSV_HEADER).encode("utf-8")
+    yield writer.writerow(csv_header()).encode("utf-8")
     for row in tally_rows(content):
         yield writer.writerow([neutralise(v) for v in row]).encode("utf-8")
 
@@ -382,22 +468,24 @@ def write_xlsx(content: dict, stream) -> None:
 
     workbook = Workbook(write_only=True)
 
+    # Sheet names: at most 31 characters, none of []:*?/\ (checked by the tests).
     tallies = workbook.create_sheet(_("Tallies"))
-    tallies.append(CSV_HEADER)
+    tallies.append(csv_header())
     for row in tally_rows(content):
         tallies.append([neutralise(v) for v in row])
 
     endorsements = workbook.create_sheet(_("Endorsements"))
     endorsements.append(
         [
-            "citation",
-            "organisation",
-            "kind",
-            "country",
-            "region",
-            "stance",
-            "statement",
-            "cosigned_statement_of",
+            _("Citation"),
+            _("Organisation"),
+            _("Kind"),
+            _("Country"),
+            _("Region"),
+            _("Stance (code)"),
+            _("Stance"),
+            _("Statement"),
+            _("Co-signed statement of"),
         ]
     )
     for session in content["sessions"]:
@@ -413,6 +501,7 @@ def write_xlsx(content: dict, stream) -> None:
                             e["country"],
                             e["region"],
                             e["stance"],
+                            e["stance_label"],
                             e["statement"],
                             e["cosigned_statement_of"],
                         )
@@ -420,7 +509,7 @@ def write_xlsx(content: dict, stream) -> None:
                 )
 
     organisations = workbook.create_sheet(_("Organisations"))
-    organisations.append(["organisation", "kind", "country", "region"])
+    organisations.append([_("Organisation"), _("Kind"), _("Country"), _("Region")])
     for o in content["organisations"]:
         organisations.append(
             [neutralise(v) for v in (o["name"], o["kind"], o["country"], o["region"])]
@@ -429,14 +518,15 @@ def write_xlsx(content: dict, stream) -> None:
     positions = workbook.create_sheet(_("Positions"))
     positions.append(
         [
-            "id",
-            "title",
-            "status",
-            "revision",
-            "lead_organisation",
-            "recommendations",
-            "signatories",
-            "url",
+            _("Number"),
+            _("Title"),
+            _("Status (code)"),
+            _("Status"),
+            _("Revision"),
+            _("Lead organisation"),
+            _("Recommendations"),
+            _("Signatories"),
+            _("Link"),
         ]
     )
     for p in content["positions"]:
@@ -447,6 +537,7 @@ def write_xlsx(content: dict, stream) -> None:
                     p["id"],
                     p["title"],
                     p["status"],
+                    p["status_label"],
                     p["revision"],
                     p["lead_organisation"],
                     ", ".join(p["recommendations"]),

@@ -23,6 +23,19 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# The languages every published version is built in: the portal's languages.
+EXPORT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def export_language(code: str | None) -> str:
+    """One of the portal's languages for a requested code ("fr-ca" -> "fr"), else the default."""
+    code = (code or "").lower().replace("_", "-")
+    for candidate in (code, code.split("-")[0]):
+        if candidate in EXPORT_LANGUAGES:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
 # Verbs recorded as consultations' Activity rows (plain strings, see docs/decisions.md).
 VERB_VERSION_PUBLISHED = "consolidated_version_published"
 
@@ -59,7 +72,11 @@ class ConsolidatedExport(models.Model):
     )
     snapshot = models.ForeignKey(ExportSnapshot, on_delete=models.PROTECT, related_name="exports")
     format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
-    # sha256 of the content, the format and the renderer version.
+    # The language of the file's labels; the data and recommendations are the same in every one.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # sha256 of the content, the format, the language and the renderer version.
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
@@ -86,21 +103,21 @@ class ConsolidatedExport(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "format", "fingerprint"],
+                fields=["consultation", "format", "language", "fingerprint"],
                 condition=Q(version__isnull=True),
-                name="exports_draft_unique_fingerprint",
+                name="exports_draft_unique_language",
             ),
             models.UniqueConstraint(
-                fields=["consultation", "version", "format"],
+                fields=["consultation", "version", "format", "language"],
                 condition=Q(version__isnull=False),
-                name="exports_version_unique_format",
+                name="exports_version_unique_language",
             ),
         ]
         indexes = [models.Index(fields=["consultation", "version"], name="exports_cons_version")]
 
     def __str__(self):
         label = f"v{self.version}" if self.version else "draft"
-        return f"{self.consultation_id} {label} {self.format}"
+        return f"{self.consultation_id} {label} {self.language} {self.format}"
 
     def get_absolute_url(self):
         return reverse("exports:export-detail", args=[self.pk])
@@ -116,4 +133,4 @@ class ConsolidatedExport(models.Model):
     @property
     def filename(self) -> str:
         label = f"v{self.version}" if self.version else "draft"
-        return f"consolidated-{self.consultation_id}-{label}.{self.format}"
+        return f"consolidated-{self.consultation_id}-{label}-{self.language}.{self.format}"

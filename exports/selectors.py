@@ -24,7 +24,7 @@ from consultations.selectors import (
     consultation_recommendation_rows,
 )
 
-from .models import ConsolidatedExport, ExportStatus
+from .models import EXPORT_LANGUAGES, ConsolidatedExport, ExportFormat, ExportStatus
 
 SCHEMA_ID = "https://gfmd-portal.example/schemas/consolidated/1"
 STANCE_ORDER = [Stance.SUPPORT, Stance.RESERVATIONS, Stance.OPPOSE]
@@ -281,14 +281,41 @@ def export_versions(consultation: Consultation) -> QuerySet[ConsolidatedExport]:
     """Published files of a consultation, newest version first (one query)."""
     return ConsolidatedExport.objects.filter(
         consultation=consultation, version__isnull=False
-    ).order_by("-version", "format")
+    ).order_by("-version", "language", "id")
 
 
-def export_latest_drafts(consultation: Consultation) -> dict[str, ConsolidatedExport]:
-    """The newest draft of each format (one query)."""
+def versions_by_language(
+    exports, language: str
+) -> list[tuple[int, list[tuple[str, str, list[ConsolidatedExport]]]]]:
+    """Published files grouped by version (newest first), then by language.
+
+    The reader's language comes first, then the others in the portal's order;
+    formats keep the order of ``ExportFormat``.
+    """
+    names = dict(settings.LANGUAGES)
+    order = [language] + [code for code in EXPORT_LANGUAGES if code != language]
+    format_rank = {fmt: index for index, fmt in enumerate(ExportFormat.values)}
+    versions: dict[int, dict[str, list]] = {}
+    for export in exports:
+        versions.setdefault(export.version, {}).setdefault(export.language, []).append(export)
+    result = []
+    for version in sorted(versions, reverse=True):
+        languages = versions[version]
+        groups = []
+        for code in sorted(languages, key=lambda c: order.index(c) if c in order else 99):
+            files = sorted(languages[code], key=lambda e: format_rank.get(e.format, 99))
+            groups.append((code, str(names.get(code, code)), files))
+        result.append((version, groups))
+    return result
+
+
+def export_latest_drafts(
+    consultation: Consultation, language: str
+) -> dict[str, ConsolidatedExport]:
+    """The newest draft of each format in one language (one query)."""
     drafts: dict[str, ConsolidatedExport] = {}
     for export in ConsolidatedExport.objects.filter(
-        consultation=consultation, version__isnull=True
+        consultation=consultation, version__isnull=True, language=language
     ).order_by("-created_at", "-id")[:50]:
         drafts.setdefault(export.format, export)
     return drafts

@@ -22,13 +22,15 @@ from consultations.models import Consultation
 from consultations.services import activity_record
 from portal.celery import enqueue_on_commit
 
-from .builders import Edition, build, write_csv, write_xlsx
+from .builders import SNAPSHOT_LANGUAGE, Edition, build, localise, write_csv, write_xlsx
 from .models import (
+    EXPORT_LANGUAGES,
     VERB_VERSION_PUBLISHED,
     ConsolidatedExport,
     ExportFormat,
     ExportSnapshot,
     ExportStatus,
+    export_language,
 )
 from .renderers import RENDERER_VERSION
 from .selectors import absolute_url, consolidated_content
@@ -48,17 +50,19 @@ def content_fingerprint(content: dict) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def export_fingerprint(*, data_fingerprint: str, fmt: str) -> str:
-    return hashlib.sha256(f"{data_fingerprint}:{fmt}:{RENDERER_VERSION}".encode()).hexdigest()
+def export_fingerprint(*, data_fingerprint: str, fmt: str, language: str) -> str:
+    key = f"{data_fingerprint}:{fmt}:{language}:{RENDERER_VERSION}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def snapshot_take(*, consultation: Consultation) -> ExportSnapshot:
     """The current content of the consolidated document, stored once per distinct content.
 
-    Exports are written in the portal's default language, so that every copy
-    of a version is the same file.
+    The snapshot holds one reading of the data with its labels in English
+    (they are the catalogue's msgids); each file translates them when it is
+    built, so every language of a version comes from the same data.
     """
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(SNAPSHOT_LANGUAGE):
         content = consolidated_content(consultation)
     fingerprint = content_fingerprint(content)
     snapshot = ExportSnapshot.objects.filter(
@@ -76,8 +80,14 @@ def snapshot_take(*, consultation: Consultation) -> ExportSnapshot:
 
 
 @transaction.atomic
-def export_request(*, consultation: Consultation, fmt: str, by) -> ConsolidatedExport:
-    """The live draft of one format for the data as it is now; queued for building if new."""
+def export_request(
+    *, consultation: Consultation, fmt: str, by, language: str | None = None
+) -> ConsolidatedExport:
+    """The live draft of one format, in one language, for the data as it is now.
+
+    Queued for building if new; ``language`` falls back to the portal's default.
+    """
+    language = export_language(language)
     if fmt not in ExportFormat.values:
         raise ExportError(_("This format is not available."))
     if not by.has_perm("exports.request_consolidatedexport", consultation):
@@ -85,11 +95,14 @@ def export_request(*, consultation: Consultation, fmt: str, by) -> ConsolidatedE
             _("Live drafts are available to signed-in participants while the consultation is open.")
         )
     snapshot = snapshot_take(consultation=consultation)
-    fingerprint = export_fingerprint(data_fingerprint=snapshot.data_fingerprint, fmt=fmt)
+    fingerprint = export_fingerprint(
+        data_fingerprint=snapshot.data_fingerprint, fmt=fmt, language=language
+    )
     with transaction.atomic():
         export, created = ConsolidatedExport.objects.get_or_create(
             consultation=consultation,
             format=fmt,
+            language=language,
             fingerprint=fingerprint,
             version=None,
             defaults={"snapshot": snapshot, "requested_by": by},
@@ -106,7 +119,11 @@ def export_request(*, consultation: Consultation, fmt: str, by) -> ConsolidatedE
 
 @transaction.atomic
 def export_publish(*, consultation: Consultation, by) -> list[ConsolidatedExport]:
-    """Publish the next numbered version: one immutable file per format, from one snapshot."""
+    """Publish the next numbered version: one immutable file per format and language.
+
+    Every file of the version is built from the same snapshot, so version N
+    says the same in English, French and Spanish.
+    """
     if not by.has_perm("exports.publish_consolidatedexport", consultation):
         raise ExportError(
             _("Only the consultation's moderators, with two-factor authentication on, can publish.")
@@ -125,13 +142,17 @@ def export_publish(*, consultation: Consultation, by) -> list[ConsolidatedExport
                 consultation=consultation,
                 snapshot=snapshot,
                 format=fmt,
-                fingerprint=export_fingerprint(data_fingerprint=snapshot.data_fingerprint, fmt=fmt),
+                language=language,
+                fingerprint=export_fingerprint(
+                    data_fingerprint=snapshot.data_fingerprint, fmt=fmt, language=language
+                ),
                 version=version,
                 published_at=now,
                 published_by=by,
                 requested_by=by,
                 created_at=now,
             )
+            for language in EXPORT_LANGUAGES
             for fmt in ExportFormat.values
         ]
     )
@@ -171,7 +192,11 @@ def _claim(export_id: int) -> bool:
 
 def _edition(export: ConsolidatedExport) -> Edition:
     moment = export.published_at or export.created_at
-    return Edition(version=export.version, date=moment.strftime("%Y-%m-%d %H:%M UTC"))
+    return Edition(
+        version=export.version,
+        date=moment.strftime("%Y-%m-%d %H:%M UTC"),
+        language=export.language,
+    )
 
 
 def export_build(*, export_id: int, notify: bool = True) -> ConsolidatedExport | None:
@@ -180,7 +205,7 @@ def export_build(*, export_id: int, notify: bool = True) -> ConsolidatedExport |
         return ConsolidatedExport.objects.filter(pk=export_id).first()
     export = ConsolidatedExport.objects.select_related("snapshot").get(pk=export_id)
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(export.language):
             digest, size, name = _write_file(export)
     except Exception as error:
         logger.exception("Building export %s failed.", export_id)
@@ -203,11 +228,17 @@ def export_build(*, export_id: int, notify: bool = True) -> ConsolidatedExport |
 
 
 def _write_file(export: ConsolidatedExport) -> tuple[str, int, str]:
-    """Write the file via a temporary file; CSV and XLSX never sit in memory whole."""
-    content = export.snapshot.content
+    """Write the file, labels in the active language, via a temporary file.
+
+    CSV and XLSX never sit in memory whole.
+    """
+    content = localise(export.snapshot.content)
     edition = _edition(export)
     label = f"v{export.version}" if export.version else "draft"
-    path = f"exports/{export.consultation_id}/{label}-{export.fingerprint[:16]}.{export.format}"
+    path = (
+        f"exports/{export.consultation_id}/"
+        f"{label}-{export.language}-{export.fingerprint[:16]}.{export.format}"
+    )
     with tempfile.TemporaryFile() as handle:
         if export.format == ExportFormat.CSV:
             write_csv(content, handle)

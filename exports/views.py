@@ -13,7 +13,7 @@ from consultations.selectors import consultation_get
 
 from . import selectors, services
 from .builders import CONTENT_TYPES
-from .models import ConsolidatedExport, ExportFormat, ExportStatus
+from .models import ConsolidatedExport, ExportFormat, ExportStatus, export_language
 
 
 def _consultation(pk: int) -> Consultation:
@@ -36,21 +36,21 @@ def _export(request, export_pk: int) -> ConsolidatedExport:
 
 def export_list(request, pk):
     consultation = _consultation(pk)
-    versions: dict[int, list] = {}
-    for export in selectors.export_versions(consultation):
-        versions.setdefault(export.version, []).append(export)
+    language = export_language(getattr(request, "LANGUAGE_CODE", None))
+    versions = selectors.versions_by_language(selectors.export_versions(consultation), language)
     can_draft = request.user.has_perm("exports.view_draft_consolidatedexport", consultation)
     return render(
         request,
         "exports/consolidatedexport_list.html",
         {
             "consultation": consultation,
-            "versions": sorted(versions.items(), reverse=True),
+            "versions": versions,
+            "language": language,
             "can_draft": can_draft,
             "can_request": request.user.has_perm(
                 "exports.request_consolidatedexport", consultation
             ),
-            "drafts": selectors.export_latest_drafts(consultation) if can_draft else {},
+            "drafts": (selectors.export_latest_drafts(consultation, language) if can_draft else {}),
             "formats": ExportFormat.choices,
             "can_publish": request.user.has_perm(
                 "exports.publish_consolidatedexport", consultation
@@ -66,7 +66,10 @@ def export_request(request, pk):
         return redirect(f"{reverse('account_login')}?next={request.path}")
     try:
         export = services.export_request(
-            consultation=consultation, fmt=request.POST.get("format", ""), by=request.user
+            consultation=consultation,
+            fmt=request.POST.get("format", ""),
+            by=request.user,
+            language=getattr(request, "LANGUAGE_CODE", None),
         )
     except services.ExportError as error:
         messages.error(request, str(error))

@@ -20,9 +20,11 @@ from .factories import AT_RISK_NAME, OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _build(consultation, fmt, by, capture):
+def _build(consultation, fmt, by, capture, language=None):
     with capture(execute=True):
-        export = services.export_request(consultation=consultation, fmt=fmt, by=by)
+        export = services.export_request(
+            consultation=consultation, fmt=fmt, by=by, language=language
+        )
     export.refresh_from_db()
     assert export.status == ExportStatus.READY, export.error
     return export
@@ -107,7 +109,7 @@ def test_csv_has_one_row_per_recommendation_and_stance(debate, django_capture_on
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 3 * len(recs)
-    counts = {(r["citation"], r["stance"]): int(r["count"]) for r in rows}
+    counts = {(r["Citation"], r["Stance (code)"]): int(r["Count"]) for r in rows}
     assert counts[(recs[0].citation, "oppose")] == 2
 
 
@@ -180,6 +182,7 @@ def test_unchanged_consultation_is_not_rebuilt(debate, django_capture_on_commit_
     second = _build(consultation, "pdf", UserFactory(), django_capture_on_commit_callbacks)
     assert first.pk == second.pk
     assert ConsolidatedExport.objects.filter(consultation=consultation, format="pdf").count() == 1
+    assert first.language == "en"
 
 
 def test_task_run_twice_builds_one_file(debate, django_capture_on_commit_callbacks, tmp_path):
@@ -219,7 +222,8 @@ def test_published_version_never_changes(debate, django_capture_on_commit_callba
     consultation, recs, _orgs, _at_risk, moderator = debate
     with django_capture_on_commit_callbacks(execute=True):
         exports = services.export_publish(consultation=consultation, by=moderator)
-    published = {e.format: ConsolidatedExport.objects.get(pk=e.pk) for e in exports}
+    published = {(e.format, e.language): ConsolidatedExport.objects.get(pk=e.pk) for e in exports}
+    assert len(published) == 15
     assert {e.version for e in published.values()} == {1}
     assert all(e.status == ExportStatus.READY for e in published.values())
     before = {fmt: (_bytes(e), e.sha256) for fmt, e in published.items()}
@@ -241,9 +245,12 @@ def test_published_version_never_changes(debate, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         newer = services.export_publish(consultation=consultation, by=moderator)
     assert {e.version for e in newer} == {2}
-    pdf2 = ConsolidatedExport.objects.get(consultation=consultation, version=2, format="pdf")
-    assert "A later synthesis." in _pdf_text(_bytes(pdf2))
-    assert "A later synthesis." not in _pdf_text(before["pdf"][0])
+    for language in ("en", "fr", "es"):
+        pdf2 = ConsolidatedExport.objects.get(
+            consultation=consultation, version=2, format="pdf", language=language
+        )
+        assert "A later synthesis." in _pdf_text(_bytes(pdf2))
+        assert "A later synthesis." not in _pdf_text(before[("pdf", language)][0])
 
 
 def test_publish_refused_without_two_factor(debate):
@@ -281,14 +288,15 @@ def test_unknown_format_refused(debate):
         services.export_request(consultation=consultation, fmt="exe", by=UserFactory())
 
 
-def _pending(consultation, fmt="json"):
+def _pending(consultation, fmt="json", language="en"):
     snapshot = services.snapshot_take(consultation=consultation)
     return ConsolidatedExport.objects.create(
         consultation=consultation,
         snapshot=snapshot,
         format=fmt,
+        language=language,
         fingerprint=services.export_fingerprint(
-            data_fingerprint=snapshot.data_fingerprint, fmt=fmt
+            data_fingerprint=snapshot.data_fingerprint, fmt=fmt, language=language
         ),
     )
 

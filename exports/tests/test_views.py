@@ -143,7 +143,8 @@ def test_download_page_query_count(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("exports:export-list", args=[consultation.pk]))
     assert response.status_code == 200
-    assert response.content.decode().count("SHA-256") == 3
+    # Three versions, each in three languages.
+    assert response.content.decode().count("SHA-256") == 9
 
 
 def test_delegate_home_links_to_downloads(client, debate):
