@@ -306,6 +306,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PositionStatusEnum": "positions.models.PositionStatus",
+        "AmendmentStatusEnum": "positions.models.AmendmentStatus",
+        "ExportStatusEnum": "exports.models.ExportStatus",
+    },
 }
 
 # Content Security Policy: nothing from elsewhere, no inline script.
