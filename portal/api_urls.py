@@ -7,6 +7,8 @@ from rest_framework.routers import SimpleRouter
 from accounts import token_views
 from accounts.api import OrganisationViewSet
 from consultations import api as consultations_api
+from exports import api as exports_api
+from positions import api as positions_api
 from recommendations.api import (
     RecommendationViewSet,
     ReportViewSet,
@@ -28,6 +30,8 @@ router.register("endorsements", consultations_api.EndorsementViewSet, basename="
 v1_patterns = [
     *router.urls,
     *consultations_api.urlpatterns,
+    *positions_api.urlpatterns,
+    *exports_api.urlpatterns,
 ]
 
 urlpatterns = [
