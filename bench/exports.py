@@ -4,6 +4,10 @@ Run with ``.venv/bin/python bench/exports.py``; it uses whatever DATABASE_URL
 says (SQLite under var/ by default), creates a throwaway large consultation
 (72 recommendations, 1,000 organisations, 10,000 endorsements, 50 positions
 with 20 revisions each), prints the figures, and deletes what it created.
+
+The last step times publishing a version: the 15 files (5 formats in
+English, French and Spanish) built one after the other from one snapshot, as
+the worker does them, without memory tracing.
 """
 
 import os
@@ -35,7 +39,8 @@ from consultations.models import (  # noqa: E402
     Stance,
     Synthesis,
 )
-from exports.builders import BUILDERS, Edition, write_csv, write_xlsx  # noqa: E402
+from exports.builders import BUILDERS, Edition, localise, write_csv, write_xlsx  # noqa: E402
+from exports.models import EXPORT_LANGUAGES  # noqa: E402
 from exports.selectors import consolidated_content  # noqa: E402
 from recommendations.models import Recommendation, Report, Session  # noqa: E402
 
@@ -256,18 +261,22 @@ def main():
             print(f"{'step':8} {'wall':>9} {'cpu':>9} {'size':>13} {'peak (tracemalloc)':>22}")
             print(f"{'content':8} {seconds:7.2f} s {cpu:7.2f} s {'':>13} {peak / 2**20:17.1f} MiB")
             edition = Edition(version=1, date="2026-11-28 12:00 UTC")
+
+            def write(fmt, builder, path, content, edition):
+                with path.open("wb") as handle:
+                    if fmt == "csv":
+                        write_csv(content, handle)
+                    elif fmt == "xlsx":
+                        write_xlsx(content, handle)
+                    else:
+                        handle.write(builder(content, edition))
+
             for fmt, builder in BUILDERS.items():
                 path = Path("var") / f"bench-export.{fmt}"
                 path.parent.mkdir(exist_ok=True)
 
                 def run(fmt=fmt, builder=builder, path=path):
-                    with path.open("wb") as handle:
-                        if fmt == "csv":
-                            write_csv(content, handle)
-                        elif fmt == "xlsx":
-                            write_xlsx(content, handle)
-                        else:
-                            handle.write(builder(content, edition))
+                    write(fmt, builder, path, localise(content), edition)
 
                 _r, seconds, cpu, peak = measure(fmt, run)
                 size = path.stat().st_size
@@ -282,6 +291,29 @@ def main():
                     f"{peak_mb:17.1f} MiB{extra}"
                 )
                 path.unlink()
+        with translation.override("fr"):
+            _r, seconds, cpu, peak = measure("localise", lambda: localise(content))
+            print(f"{'localise':8} {seconds:7.2f} s {cpu:7.2f} s {'':>13} {peak / 2**20:17.1f} MiB")
+
+        def publish():
+            total = 0
+            for language in EXPORT_LANGUAGES:
+                with translation.override(language):
+                    edition = Edition(version=1, date="2026-11-28 12:00 UTC", language=language)
+                    for fmt, builder in BUILDERS.items():
+                        path = Path("var") / f"bench-publish-{language}.{fmt}"
+                        write(fmt, builder, path, localise(content), edition)
+                        total += path.stat().st_size
+                        path.unlink()
+            return total
+
+        os.environ["BENCH_MEMORY"] = "0"
+        total, seconds, cpu, _peak = measure("publish", publish)
+        files = len(EXPORT_LANGUAGES) * len(BUILDERS)
+        print(
+            f"{'publish':8} {seconds:7.2f} s {cpu:7.2f} s {total / 2**20:9.2f} MiB "
+            f"({files} files: {len(BUILDERS)} formats x {len(EXPORT_LANGUAGES)} languages)"
+        )
         print(f"Load average while running: {os.getloadavg()[0]:.1f} (2 cores)")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"Process peak RSS: {rss:.0f} MiB")

@@ -5,8 +5,16 @@ from .models import ConsolidatedExport
 
 @admin.register(ConsolidatedExport)
 class ConsolidatedExportAdmin(admin.ModelAdmin):
-    list_display = ("consultation", "format", "version", "status", "size", "created_at")
-    list_filter = ("format", "status")
+    list_display = (
+        "consultation",
+        "format",
+        "language",
+        "version",
+        "status",
+        "size",
+        "created_at",
+    )
+    list_filter = ("format", "language", "status")
     readonly_fields = [f.name for f in ConsolidatedExport._meta.fields]
 
     def has_add_permission(self, request):

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 
@@ -24,6 +25,13 @@ AT_RISK = {
     "fr": "une organisation de la région Asie occidentale",
     "es": "una organización de la región Asia occidental",
 }
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in French or Spanish activates that language for the thread: reset it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
