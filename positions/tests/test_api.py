@@ -188,3 +188,49 @@ def test_drafting_position_cannot_be_signed(api, position, signer, signer_org):
         format="json",
     )
     assert response.status_code == 400
+
+
+def test_member_cannot_withdraw_a_signature(api, open_position, signer, signer_org):
+    signature = services.signature_add(position=open_position, organisation=signer_org, by=signer)
+    member = MembershipFactory(organisation=signer_org, role=MembershipRole.MEMBER).user
+    api.force_authenticate(member)
+    assert api.delete(f"/api/v1/signatures/{signature.pk}/").status_code == 400
+    signature.refresh_from_db()
+    assert signature.withdrawn_at is None
+
+
+def test_no_revision_once_the_consultation_closes(api, position, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    consultation = position.consultation
+    consultation.opens_at = timezone.now() - timedelta(days=30)
+    consultation.closes_at = timezone.now() - timedelta(days=1)
+    consultation.save()
+    api.force_authenticate(editor)
+    response = _revise(api, position, BODY + "\n\nLate.", 1)
+    assert response.status_code == 400
+    assert "closed" in response.json()["detail"]
+
+
+def test_revision_validation_errors_are_per_field(api, position, editor):
+    api.force_authenticate(editor)
+    response = api.post(f"/api/v1/positions/{position.pk}/revisions/", {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) >= {"body", "base_revision"}
+
+
+def test_unknown_position_is_a_404(api, db):
+    assert api.get("/api/v1/positions/999999/").status_code == 404
+    assert api.get("/api/v1/consultations/999999/positions/").status_code == 404
+
+
+def test_position_detail_constant_queries(api, open_position, django_assert_max_num_queries):
+    for _ in range(20):
+        organisation = OrganisationFactory()
+        rep = MembershipFactory(organisation=organisation).user
+        services.signature_add(position=open_position, organisation=organisation, by=rep)
+    with django_assert_max_num_queries(8):
+        body = api.get(f"/api/v1/positions/{open_position.pk}/").json()
+    assert len(body["signatories"]) == 20
