@@ -290,8 +290,8 @@ def _recommendation_blocks(document: Document, rec: dict, positions_available: b
                 bold(_("Tally:")),
                 " ",
                 _(
-                    "%(support)s support, %(reservations)s support with reservations, "
-                    "%(oppose)s oppose (%(total)s in all)."
+                    "support %(support)s, support with reservations %(reservations)s, "
+                    "oppose %(oppose)s (total %(total)s)."
                 )
                 % tally,
             ]

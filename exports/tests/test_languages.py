@@ -35,6 +35,7 @@ EXPECTED = {
         "page": "Page 1 sur",
         "synthesis": "Synthèse des modérateurs",
         "reservations": "Soutien avec réserves",
+        "tally": "Décompte : soutien 2, soutien avec réserves 2, opposition 2 (total 6).",
         "kind_header": "Type d’organisation",
         "region": "Europe occidentale",
         "country": "France",
@@ -50,6 +51,7 @@ EXPECTED = {
         "page": "Página 1 de",
         "synthesis": "Síntesis de los moderadores",
         "reservations": "Apoyo con reservas",
+        "tally": "Recuento: apoyo 2, apoyo con reservas 2, oposición 2 (total 6).",
         "kind_header": "Tipo de organización",
         "region": "Europa occidental",
         "country": "Francia",
@@ -107,7 +109,7 @@ def test_pdf_labels_in_the_language(multilingual, language, django_capture_on_co
     reader = PdfReader(io.BytesIO(data))
     text = _flat(" ".join(page.extract_text() for page in reader.pages))
     expected = EXPECTED[language]
-    for key in ("subtitle", "contents", "page", "synthesis", "reservations", "draft"):
+    for key in ("subtitle", "contents", "page", "synthesis", "reservations", "draft", "tally"):
         assert expected[key] in text, key
     assert expected["at_risk"] in text
     assert "Hidden Western Network" not in text and AT_RISK_NAME not in text
