@@ -32,6 +32,16 @@ def _isolated_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in English: a request or a task may leave another active."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _mail_files(settings, tmp_path):
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
 
