@@ -52,7 +52,7 @@ def _discussion(*, pk, slug, **kwargs) -> list[str]:
 
 # URL name -> the versions its page depends on. Pages left out are never cached.
 CACHED_VIEWS: dict[str, Callable[..., list[str]]] = {
-    "home": _names,
+    "home": lambda **kwargs: ["names", "consultations"],
     "code-of-conduct": _names,
     "recommendations:recommendation-list": _names,
     "recommendations:session-detail": _names,
@@ -241,7 +241,7 @@ def _on_discussion_change(sender, instance, **kwargs) -> None:
 
 
 def _on_consultation_change(sender, instance, **kwargs) -> None:
-    bump(f"consultation:{instance.pk}", f"consultation-meta:{instance.pk}")
+    bump("consultations", f"consultation:{instance.pk}", f"consultation-meta:{instance.pk}")
 
 
 def _on_forum_change(sender, instance, **kwargs) -> None:

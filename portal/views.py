@@ -8,12 +8,18 @@ from consultations.models import Flag
 
 
 def home(request):
+    from consultations.selectors import consultation_list
     from exports.selectors import delegate_download_links
 
+    current = [c for c in consultation_list() if c.status in ("open", "upcoming")]
     return render(
         request,
         "portal/home.html",
-        {"delegate_downloads": delegate_download_links(request.user)},
+        {
+            "delegate_downloads": delegate_download_links(request.user),
+            "open_consultations": [c for c in current if c.status == "open"],
+            "upcoming_consultations": [c for c in current if c.status == "upcoming"],
+        },
     )
 
 

@@ -63,3 +63,21 @@ def test_favicon_is_served_from_static(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_home_lists_the_open_consultations(client, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations.tests.factories import ConsultationFactory
+
+    now = timezone.now()
+    ConsultationFactory(title="Open before Manila", opens_at=now - timedelta(days=1))
+    ConsultationFactory(
+        title="Long closed", opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30)
+    )
+    with django_assert_max_num_queries(6):
+        html = client.get("/").content.decode()
+    assert "Open before Manila" in html
+    assert "Long closed" not in html
