@@ -31,7 +31,7 @@ class SignatureSerializer(serializers.ModelSerializer):
 
 class RevisionSummarySerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
-    amendment = serializers.PrimaryKeyRelatedField(read_only=True)
+    amendment = serializers.IntegerField(source="amendment_id", allow_null=True, read_only=True)
 
     class Meta:
         model = PositionRevision

@@ -234,3 +234,18 @@ def test_position_detail_constant_queries(api, open_position, django_assert_max_
     with django_assert_max_num_queries(8):
         body = api.get(f"/api/v1/positions/{open_position.pk}/").json()
     assert len(body["signatories"]) == 20
+
+
+def test_revision_from_an_accepted_amendment_names_it(api, position, editor, participant):
+    amendment = services.amendment_propose(
+        position=position,
+        paragraph_index=0,
+        base_number=1,
+        proposed_text="A better first paragraph.",
+        justification="Clearer.",
+        by=participant,
+    )
+    services.amendment_accept(amendment=amendment, by=editor)
+    body = api.get(f"/api/v1/positions/{position.pk}/").json()
+    assert body["revisions"][0]["amendment"] == amendment.pk
+    assert body["revisions"][1]["amendment"] is None
