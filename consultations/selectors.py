@@ -189,7 +189,10 @@ def consultation_figures(consultation: Consultation) -> ParticipationFigures:
         .order_by()
     }
     by_kind = [(str(kind_labels.get(r["organisation__kind"], "")), r["n"]) for r in by_kind_rows]
-    by_region = [(str(_(r["organisation__region"] or "")), r["n"]) for r in by_region_rows]
+    by_region = [
+        ((str(_(r["organisation__region"])) if r["organisation__region"] else ""), r["n"])
+        for r in by_region_rows
+    ]
     return ParticipationFigures(
         organisations=sum(n for _label, n in by_kind),
         people=sum(genders.values()),

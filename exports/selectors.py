@@ -43,14 +43,14 @@ def _organisation_entry(organisation: Organisation) -> dict:
             "name": organisation.public_name,
             "kind": "",
             "country": "",
-            "region": str(_(organisation.region or "")),
+            "region": (str(_(organisation.region)) if organisation.region else ""),
             "at_risk": True,
         }
     return {
         "name": organisation.name,
         "kind": str(OrganisationKind(organisation.kind).label) if organisation.kind else "",
         "country": str(organisation.country.name) if organisation.country else "",
-        "region": str(_(organisation.region or "")),
+        "region": (str(_(organisation.region)) if organisation.region else ""),
         "at_risk": False,
     }
 
