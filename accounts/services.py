@@ -46,12 +46,18 @@ INVITATION_VALIDITY = timedelta(days=7)
 
 
 class AccountsError(Exception):
-    """A rule refused the action; ``message`` is meant for the person who tried."""
+    """A rule refused the action; ``message`` is meant for the person who tried.
 
-    def __init__(self, message, *, field: str | None = None):
+    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
+    "forbidden" (this person may not, 403), "conflict" (the current state of things
+    does not allow it, 409) or "throttled" (too many tries, 429).
+    """
+
+    def __init__(self, message, *, field: str | None = None, kind: str = "invalid"):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.kind = kind
 
 
 # Shared checks -----------------------------------------------------------------------------
@@ -59,21 +65,23 @@ class AccountsError(Exception):
 
 def _require_can_act(user) -> None:
     if not rules.is_authenticated(user):
-        raise AccountsError(_("Log in to do this."))
+        raise AccountsError(_("Log in to do this."), kind="forbidden")
     if not rules.has_verified_email(user):
-        raise AccountsError(_("Confirm your email address before you do this."))
+        raise AccountsError(_("Confirm your email address before you do this."), kind="forbidden")
 
 
 def _require_moderator(user) -> None:
     _require_can_act(user)
     if not rules.is_moderator(user):
-        raise AccountsError(_("Only moderators can do this."))
+        raise AccountsError(_("Only moderators can do this."), kind="forbidden")
 
 
 def _require_representative(user, organisation: Organisation) -> None:
     _require_can_act(user)
     if not (rules.is_representative_of(user, organisation) or rules.is_moderator(user)):
-        raise AccountsError(_("Only a representative of this organisation can do this."))
+        raise AccountsError(
+            _("Only a representative of this organisation can do this."), kind="forbidden"
+        )
 
 
 def _validate(instance, *, exclude: list[str]) -> None:
@@ -211,7 +219,7 @@ def _organisation_decide(
     _require_moderator(by)
     organisation = _lock_organisation(organisation)
     if organisation.status == status:
-        raise AccountsError(_("This decision has already been taken."))
+        raise AccountsError(_("This decision has already been taken."), kind="conflict")
     organisation.status = status
     organisation.decision_reason = reason
     organisation.decided_at = timezone.now()
@@ -281,7 +289,9 @@ def organisation_at_risk_request(
     """The registrant or a representative asks (or stops asking) to be shown without a name."""
     _require_can_act(by)
     if not (rules.is_representative_of(by, organisation) or organisation.created_by_id == by.pk):
-        raise AccountsError(_("Only a representative of this organisation can do this."))
+        raise AccountsError(
+            _("Only a representative of this organisation can do this."), kind="forbidden"
+        )
     organisation.at_risk_requested = requested
     organisation.save(update_fields=["at_risk_requested"])
     return organisation
@@ -295,7 +305,7 @@ def organisation_at_risk_set(
     _require_moderator(by)
     organisation = _lock_organisation(organisation)
     if organisation.is_at_risk == at_risk:
-        raise AccountsError(_("This decision has already been taken."))
+        raise AccountsError(_("This decision has already been taken."), kind="conflict")
     organisation.is_at_risk = at_risk
     organisation.save(update_fields=["is_at_risk"])
     moderation_action_record(
@@ -367,9 +377,13 @@ def invitation_get(*, token: str) -> Invitation:
     if invitation is None:
         raise AccountsError(_("This invitation link is not valid. Ask for a new invitation."))
     if invitation.accepted_at is not None:
-        raise AccountsError(_("This invitation has already been used. Ask for a new invitation."))
+        raise AccountsError(
+            _("This invitation has already been used. Ask for a new invitation."), kind="conflict"
+        )
     if invitation.expires_at <= timezone.now():
-        raise AccountsError(_("This invitation has expired. Ask for a new invitation."))
+        raise AccountsError(
+            _("This invitation has expired. Ask for a new invitation."), kind="conflict"
+        )
     return invitation
 
 
@@ -381,9 +395,11 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     # Lock the row so that two clicks on the same link make one membership.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise AccountsError(_("This invitation has already been used. Ask for a new invitation."))
+        raise AccountsError(
+            _("This invitation has already been used. Ask for a new invitation."), kind="conflict"
+        )
     if Membership.objects.filter(user=by, organisation_id=invitation.organisation_id).exists():
-        raise AccountsError(_("You are already a member of this organisation."))
+        raise AccountsError(_("You are already a member of this organisation."), kind="conflict")
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -404,9 +420,9 @@ def membership_request(
     """Ask to join an organisation; its representatives accept or refuse."""
     _require_can_act(by)
     if organisation.status == VerificationStatus.REJECTED:
-        raise AccountsError(_("This organisation cannot be joined."))
+        raise AccountsError(_("This organisation cannot be joined."), kind="conflict")
     if rules.is_member_of(by, organisation):
-        raise AccountsError(_("You are already a member of this organisation."))
+        raise AccountsError(_("You are already a member of this organisation."), kind="conflict")
     if len(message or "") > MembershipRequest._meta.get_field("message").max_length:
         raise AccountsError(_("The message is too long."), field="message")
     try:
@@ -415,7 +431,9 @@ def membership_request(
                 user=by, organisation=organisation, message=message or ""
             )
     except IntegrityError as error:
-        raise AccountsError(_("You have already asked to join this organisation.")) from error
+        raise AccountsError(
+            _("You have already asked to join this organisation."), kind="conflict"
+        ) from error
     representatives = Membership.objects.filter(
         organisation=organisation, role=MembershipRole.REPRESENTATIVE, user__is_active=True
     ).select_related("user")
@@ -442,7 +460,7 @@ def membership_request_decide(
     _require_representative(by, organisation)
     membership_request = MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
     if membership_request.status != MembershipRequestStatus.PENDING:
-        raise AccountsError(_("This request has already been decided."))
+        raise AccountsError(_("This request has already been decided."), kind="conflict")
     membership_request.status = (
         MembershipRequestStatus.ACCEPTED if accept else MembershipRequestStatus.REFUSED
     )
@@ -471,14 +489,15 @@ def membership_request_decide(
 def membership_leave(*, membership: Membership, by: User) -> None:
     """A member leaves; the last representative must hand over first."""
     if not rules.is_authenticated(by) or membership.user_id != by.pk:
-        raise AccountsError(_("You can only leave an organisation yourself."))
+        raise AccountsError(_("You can only leave an organisation yourself."), kind="forbidden")
     _lock_organisation(membership.organisation)
     if _is_last_representative(membership):
         raise AccountsError(
             _(
                 "You are the last representative of this organisation. "
                 "Make another member a representative before you leave."
-            )
+            ),
+            kind="conflict",
         )
     membership.delete()
     rules.forget_cached_permissions(by)
@@ -497,7 +516,8 @@ def membership_role_set(*, membership: Membership, role: str, by: User) -> Membe
             _(
                 "This is the last representative of the organisation. "
                 "Make another member a representative first."
-            )
+            ),
+            kind="conflict",
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -509,7 +529,7 @@ def membership_role_set(*, membership: Membership, role: str, by: User) -> Membe
 def membership_visibility_set(*, membership: Membership, is_public: bool, by: User) -> Membership:
     """A member chooses whether the organisation's page lists them."""
     if not rules.is_authenticated(by) or membership.user_id != by.pk:
-        raise AccountsError(_("You can only change this for yourself."))
+        raise AccountsError(_("You can only change this for yourself."), kind="forbidden")
     membership.is_public = is_public
     membership.save(update_fields=["is_public"])
     return membership
@@ -533,7 +553,7 @@ PROFILE_FIELDS = (
 def user_profile_update(*, user: User, by: User, **changes) -> User:
     """Update a person's profile and preferences; only they can."""
     if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise AccountsError(_("You can only change your own profile."))
+        raise AccountsError(_("You can only change your own profile."), kind="forbidden")
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
@@ -558,7 +578,7 @@ def _app_privacy_modules():
 def user_data_export(*, user: User, by: User) -> dict:
     """Everything the portal holds about a person, as JSON-ready data."""
     if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise AccountsError(_("You can only download your own data."))
+        raise AccountsError(_("You can only download your own data."), kind="forbidden")
     data = {
         "exported_at": timezone.now().isoformat(),
         "profile": {
@@ -636,7 +656,7 @@ def user_delete(*, user: User, by: User) -> User:
     over first.
     """
     if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise AccountsError(_("You can only delete your own account."))
+        raise AccountsError(_("You can only delete your own account."), kind="forbidden")
     for membership in Membership.objects.filter(
         user=user, role=MembershipRole.REPRESENTATIVE
     ).select_related("organisation"):
@@ -652,7 +672,8 @@ def user_delete(*, user: User, by: User) -> User:
                     "You are the last representative of %(organisation)s. "
                     "Make another member a representative before you delete your account."
                 )
-                % {"organisation": membership.organisation.name_for(by)}
+                % {"organisation": membership.organisation.name_for(by)},
+                kind="conflict",
             )
     for label, module in _app_privacy_modules():
         erase = getattr(module, "erase_user_data", None)

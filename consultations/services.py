@@ -63,11 +63,17 @@ Verb = Activity.Verb
 
 
 class ConsultationError(Exception):
-    """A write the rules refuse; ``message`` is a translated sentence for the person."""
+    """A write the rules refuse; ``message`` is a translated sentence for the person.
 
-    def __init__(self, message: str):
+    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
+    "forbidden" (this person may not, 403), "conflict" (the current state of things
+    does not allow it, 409) or "throttled" (too many tries, 429).
+    """
+
+    def __init__(self, message: str, *, kind: str = "invalid"):
         super().__init__(message)
         self.message = message
+        self.kind = kind
 
 
 # --- audit log and activity -------------------------------------------------
@@ -123,19 +129,25 @@ def activity_record(
 
 def _require_can_act(user) -> None:
     if not can_act(user):
-        raise ConsultationError(_("Confirm your email address and sign in before taking part."))
+        raise ConsultationError(
+            _("Confirm your email address and sign in before taking part."), kind="forbidden"
+        )
 
 
 def _require_moderator(user, consultation: Consultation) -> None:
     _require_can_act(user)
     if not is_consultation_moderator(user, consultation):
-        raise ConsultationError(_("Only the moderators of this consultation may do this."))
+        raise ConsultationError(
+            _("Only the moderators of this consultation may do this."), kind="forbidden"
+        )
 
 
 def _require_portal_moderator(user) -> None:
     _require_can_act(user)
     if not is_moderator(user):
-        raise ConsultationError(_("Only moderators may run Forum meetings and consultations."))
+        raise ConsultationError(
+            _("Only moderators may run Forum meetings and consultations."), kind="forbidden"
+        )
 
 
 def consultation_closed_message(consultation: Consultation) -> str:
@@ -149,10 +161,11 @@ def _require_participant(user, consultation: Consultation) -> None:
     """A verified person, the window open, and not suspended from the consultation."""
     _require_can_act(user)
     if not consultation.is_open:
-        raise ConsultationError(consultation_closed_message(consultation))
+        raise ConsultationError(consultation_closed_message(consultation), kind="conflict")
     if is_suspended_from(user, consultation):
         raise ConsultationError(
-            _("You have been suspended from this consultation and cannot contribute to it.")
+            _("You have been suspended from this consultation and cannot contribute to it."),
+            kind="forbidden",
         )
 
 
@@ -403,7 +416,7 @@ def consultation_close(*, consultation: Consultation, reason: str = "", by) -> C
     """Close a consultation now, before its planned end."""
     _require_moderator(by, consultation)
     if consultation.status == "closed":
-        raise ConsultationError(_("This consultation is already closed."))
+        raise ConsultationError(_("This consultation is already closed."), kind="conflict")
     now = timezone.now()
     consultation.closed_early_at = now
     consultation.closes_at = now
@@ -490,14 +503,14 @@ def _check_rate_limit(user) -> None:
         count = 1
     if count > limit:
         raise ConsultationError(
-            _("You are posting too quickly. Please wait a minute and try again.")
+            _("You are posting too quickly. Please wait a minute and try again."), kind="throttled"
         )
 
 
 def _require_thread_open(comment: Comment) -> None:
     root = comment.root if comment.root_id else comment
     if root.locked_at is not None:
-        raise ConsultationError(_("A moderator has locked this thread."))
+        raise ConsultationError(_("A moderator has locked this thread."), kind="conflict")
 
 
 @transaction.atomic
@@ -515,9 +528,12 @@ def comment_create(
     _require_in_scope(consultation, recommendation)
     if organisation is not None and not can_speak_for_organisation(by, organisation):
         if not is_member_of(by, organisation):
-            raise ConsultationError(_("You can only speak for an organisation you belong to."))
+            raise ConsultationError(
+                _("You can only speak for an organisation you belong to."), kind="forbidden"
+            )
         raise ConsultationError(
-            _("This organisation has not been verified yet, so nobody can speak for it.")
+            _("This organisation has not been verified yet, so nobody can speak for it."),
+            kind="conflict",
         )
     body = _clean_text(
         body, max_length=COMMENT_MAX_LENGTH, required_message=_("Write something first.")
@@ -530,7 +546,7 @@ def comment_create(
         ):
             raise ConsultationError(_("You can only reply within the same discussion."))
         if parent.is_deleted or parent.is_hidden:
-            raise ConsultationError(_("This comment can no longer be answered."))
+            raise ConsultationError(_("This comment can no longer be answered."), kind="conflict")
         _require_thread_open(parent)
         root = parent.root if parent.root_id else parent
     _check_rate_limit(by)
@@ -571,11 +587,13 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     """Change one's own comment within 15 minutes of posting; it shows as edited."""
     _require_participant(by, comment.consultation)
     if not is_comment_author(by, comment):
-        raise ConsultationError(_("You can only edit your own comments."))
+        raise ConsultationError(_("You can only edit your own comments."), kind="forbidden")
     if comment.is_deleted or comment.is_hidden:
-        raise ConsultationError(_("This comment can no longer be edited."))
+        raise ConsultationError(_("This comment can no longer be edited."), kind="conflict")
     if not is_within_edit_window(by, comment):
-        raise ConsultationError(_("Comments can only be edited within 15 minutes of posting."))
+        raise ConsultationError(
+            _("Comments can only be edited within 15 minutes of posting."), kind="conflict"
+        )
     _require_thread_open(comment)
     comment.body = _clean_text(
         body, max_length=COMMENT_MAX_LENGTH, required_message=_("Write something first.")
@@ -598,12 +616,13 @@ def comment_delete(*, comment: Comment, by) -> Comment:
     """Delete one's own comment; one with replies stays as a placeholder."""
     _require_participant(by, comment.consultation)
     if not is_comment_author(by, comment):
-        raise ConsultationError(_("You can only delete your own comments."))
+        raise ConsultationError(_("You can only delete your own comments."), kind="forbidden")
     if comment.is_deleted:
-        raise ConsultationError(_("This comment has already been deleted."))
+        raise ConsultationError(_("This comment has already been deleted."), kind="conflict")
     if comment.is_hidden:
         raise ConsultationError(
-            _("A comment hidden by a moderator cannot be deleted; ask a moderator.")
+            _("A comment hidden by a moderator cannot be deleted; ask a moderator."),
+            kind="conflict",
         )
     _require_thread_open(comment)
     was_counted = comment.is_counted
@@ -637,7 +656,7 @@ def comment_flag(*, comment: Comment, reason: str, details: str = "", by) -> Fla
             _("Please keep it under %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}
         )
     if comment.is_deleted:
-        raise ConsultationError(_("This comment has been deleted."))
+        raise ConsultationError(_("This comment has been deleted."), kind="conflict")
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
@@ -645,7 +664,8 @@ def comment_flag(*, comment: Comment, reason: str, details: str = "", by) -> Fla
             )
     except IntegrityError:
         raise ConsultationError(
-            _("You have already flagged this comment; the moderators will look at it.")
+            _("You have already flagged this comment; the moderators will look at it."),
+            kind="conflict",
         ) from None
     _bump(Comment, comment.pk, open_flag_count=1)
     activity_record(
@@ -680,7 +700,7 @@ def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give the reason for hiding it.")
     )
     if comment.is_hidden:
-        raise ConsultationError(_("This comment is already hidden."))
+        raise ConsultationError(_("This comment is already hidden."), kind="conflict")
     was_counted = comment.is_counted
     comment.hidden_at = timezone.now()
     comment.hidden_reason = reason
@@ -715,7 +735,7 @@ def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
     """Show a hidden comment again."""
     _require_moderator(by, comment.consultation)
     if not comment.is_hidden:
-        raise ConsultationError(_("This comment is not hidden."))
+        raise ConsultationError(_("This comment is not hidden."), kind="conflict")
     comment.hidden_at = None
     comment.hidden_reason = ""
     comment.hidden_by = None
@@ -748,7 +768,7 @@ def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
     _require_moderator(by, comment.consultation)
     resolved = _resolve_flags(comment, by)
     if not resolved:
-        raise ConsultationError(_("This comment has no open flags."))
+        raise ConsultationError(_("This comment has no open flags."), kind="conflict")
     moderation_action_record(
         actor=by,
         action=Action.FLAGS_DISMISSED,
@@ -774,7 +794,7 @@ def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
     _require_moderator(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is not None:
-        raise ConsultationError(_("This thread is already locked."))
+        raise ConsultationError(_("This thread is already locked."), kind="conflict")
     root.locked_at = timezone.now()
     root.save(update_fields=["locked_at"])
     moderation_action_record(
@@ -800,7 +820,7 @@ def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
     _require_moderator(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is None:
-        raise ConsultationError(_("This thread is not locked."))
+        raise ConsultationError(_("This thread is not locked."), kind="conflict")
     root.locked_at = None
     root.save(update_fields=["locked_at"])
     moderation_action_record(
@@ -841,7 +861,7 @@ def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspen
                 consultation=consultation, user=user, reason=reason, created_by=by
             )
     except IntegrityError:
-        raise ConsultationError(_("This person is already suspended.")) from None
+        raise ConsultationError(_("This person is already suspended."), kind="conflict") from None
     forget_cached_suspensions(user)
     moderation_action_record(
         actor=by,
@@ -865,7 +885,7 @@ def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspen
 def suspension_lift(*, suspension: Suspension, reason: str = "", by) -> Suspension:
     _require_moderator(by, suspension.consultation)
     if suspension.lifted_at is not None:
-        raise ConsultationError(_("This suspension has already been lifted."))
+        raise ConsultationError(_("This suspension has already been lifted."), kind="conflict")
     suspension.lifted_at = timezone.now()
     suspension.save(update_fields=["lifted_at"])
     forget_cached_suspensions(suspension.user)
@@ -895,13 +915,17 @@ def _require_representative(by, organisation) -> None:
         return
     if not organisation.is_verified:
         raise ConsultationError(
-            _("This organisation has not been verified yet, so it cannot take a stance.")
+            _("This organisation has not been verified yet, so it cannot take a stance."),
+            kind="conflict",
         )
     if is_member_of(by, organisation):
         raise ConsultationError(
-            _("Only a representative of the organisation may take a stance on its behalf.")
+            _("Only a representative of the organisation may take a stance on its behalf."),
+            kind="forbidden",
         )
-    raise ConsultationError(_("You can only act for an organisation you represent."))
+    raise ConsultationError(
+        _("You can only act for an organisation you represent."), kind="forbidden"
+    )
 
 
 @transaction.atomic
@@ -1033,7 +1057,7 @@ def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
     stats = _stats_locked(consultation, endorsement.recommendation)
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.is_active:
-        raise ConsultationError(_("This stance has already been withdrawn."))
+        raise ConsultationError(_("This stance has already been withdrawn."), kind="conflict")
     endorsement.withdrawn_at = timezone.now()
     endorsement.updated_at = endorsement.withdrawn_at
     endorsement.save(update_fields=["withdrawn_at", "updated_at"])

@@ -42,7 +42,17 @@ STALE_BUILD = timedelta(minutes=15)
 
 
 class ExportError(Exception):
-    """A refused export action, with a message for the person who tried it."""
+    """A refused export action, with a message for the person who tried it.
+
+    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
+    "forbidden" (this person may not, 403), "conflict" (the current state of things
+    does not allow it, 409) or "throttled" (too many tries, 429).
+    """
+
+    def __init__(self, message, *, kind: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
 
 
 def content_fingerprint(content: dict) -> str:
@@ -92,7 +102,11 @@ def export_request(
         raise ExportError(_("This format is not available."))
     if not by.has_perm("exports.request_consolidatedexport", consultation):
         raise ExportError(
-            _("Live drafts are available to signed-in participants while the consultation is open.")
+            _(
+                "Live drafts are available to signed-in participants "
+                "while the consultation is open."
+            ),
+            kind="forbidden",
         )
     snapshot = snapshot_take(consultation=consultation)
     fingerprint = export_fingerprint(
@@ -126,7 +140,11 @@ def export_publish(*, consultation: Consultation, by) -> list[ConsolidatedExport
     """
     if not by.has_perm("exports.publish_consolidatedexport", consultation):
         raise ExportError(
-            _("Only the consultation's moderators, with two-factor authentication on, can publish.")
+            _(
+                "Only the consultation's moderators, "
+                "with two-factor authentication on, can publish."
+            ),
+            kind="forbidden",
         )
     # Lock the consultation so that two publications cannot take the same number.
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()

@@ -26,8 +26,15 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.services import AccountsError
 from consultations.services import ConsultationError
 
-# Domain errors raised by the services: each carries a translated ``message``.
+# Domain errors raised by the services: each carries a translated ``message`` and a ``kind``
+# that says why the service refused, which gives the status code.
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (ConsultationError, AccountsError)
+DOMAIN_ERROR_STATUS = {
+    "invalid": status.HTTP_400_BAD_REQUEST,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "conflict": status.HTTP_409_CONFLICT,
+    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
+}
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -41,7 +48,7 @@ TOKEN_TOUCH_SECONDS = 60
 
 
 def register_domain_error(error_class: type[Exception]) -> None:
-    """Let another app's domain error map to a 400 like the built-in ones."""
+    """Let another app's domain error map to a status by its ``kind``, like the built-in ones."""
     global DOMAIN_ERRORS
     if error_class not in DOMAIN_ERRORS:
         DOMAIN_ERRORS = (*DOMAIN_ERRORS, error_class)
@@ -86,7 +93,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DOMAIN_ERRORS):
         message = str(exc.message)
         field = getattr(exc, "field", None) or "non_field_errors"
-        return Response(error_body(message, {field: [message]}), status=status.HTTP_400_BAD_REQUEST)
+        code = DOMAIN_ERROR_STATUS.get(getattr(exc, "kind", "invalid"), status.HTTP_400_BAD_REQUEST)
+        return Response(error_body(message, {field: [message]}), status=code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -155,7 +163,10 @@ def error_responses(*codes: int) -> dict:
         401: "Not signed in and no valid personal API token.",
         403: "Signed in, but not allowed to do this.",
         404: "Not found.",
-        409: "Someone else changed this in the meantime.",
+        409: (
+            "The current state does not allow this: it is closed, locked, final or already"
+            " decided, or someone else changed it in the meantime."
+        ),
         429: "Too many requests.",
     }
     return {

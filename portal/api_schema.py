@@ -18,6 +18,9 @@ class PortalAutoSchema(AutoSchema):
         codes = [400, 401, 403, 429]
         if "{" in self.path:
             codes.append(404)
+        if self.method != "GET":
+            # A write can meet a state that refuses it: closed, locked, final, already decided.
+            codes.append(409)
         codes.extend(getattr(self.view, "extra_error_codes", ()))
         for code in codes:
             if str(code) not in responses:

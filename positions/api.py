@@ -105,12 +105,16 @@ class RevisionListCreate(StrictQueryParamsMixin, APIView):
         summary="Save a new revision of the text, based on the revision you edited.",
         description=(
             "If someone saved a newer revision since `base_revision`, nothing is written and the"
-            " answer is a 409 with the current revision, to merge and try again."
+            " answer is a 409 with the current revision, to merge and try again. A position that"
+            " is final or withdrawn, or a closed consultation, is also a 409, without `current`."
         ),
         request=RevisionCreateSerializer,
         responses={
             201: RevisionSerializer,
-            409: OpenApiResponse(ConflictSerializer, description="A newer revision exists."),
+            409: OpenApiResponse(
+                ConflictSerializer,
+                description="A newer revision exists, or the position's state refuses a change.",
+            ),
         },
     )
     def post(self, request, pk):

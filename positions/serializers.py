@@ -124,7 +124,11 @@ class RevisionCreateSerializer(serializers.Serializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField()
-    current = RevisionSerializer(allow_null=True)
+    current = RevisionSerializer(
+        allow_null=True,
+        required=False,
+        help_text="The newer revision to merge with; absent when the position's state refuses.",
+    )
 
 
 class AmendmentCreateSerializer(serializers.Serializer):

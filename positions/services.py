@@ -55,11 +55,17 @@ from .rules import editing_organisation_ids, forget_cached_editors, is_position_
 
 
 class PositionError(Exception):
-    """A write the rules refuse; ``message`` is a translated sentence for the person."""
+    """A write the rules refuse; ``message`` is a translated sentence for the person.
 
-    def __init__(self, message: str):
+    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
+    "forbidden" (this person may not, 403), "conflict" (the current state of things
+    does not allow it, 409) or "throttled" (too many tries, 429).
+    """
+
+    def __init__(self, message: str, *, kind: str = "invalid"):
         super().__init__(message)
         self.message = message
+        self.kind = kind
 
 
 class RevisionConflict(PositionError):
@@ -70,7 +76,8 @@ class RevisionConflict(PositionError):
             _(
                 "Someone saved a newer version while you were editing. "
                 "Nothing was overwritten: compare the texts and merge them."
-            )
+            ),
+            kind="conflict",
         )
         self.current = current
         self.mine = mine
@@ -94,13 +101,15 @@ class ReopenConfirmationNeeded(PositionError):
 
 def _require_can_act(user) -> None:
     if not can_act(user):
-        raise PositionError(_("Confirm your email address and sign in before taking part."))
+        raise PositionError(
+            _("Confirm your email address and sign in before taking part."), kind="forbidden"
+        )
 
 
 def _require_window(position: Position) -> None:
     """Nothing is written once the consultation closes (or before it opens)."""
     if not position.consultation.is_open:
-        raise PositionError(consultation_closed_message(position.consultation))
+        raise PositionError(consultation_closed_message(position.consultation), kind="conflict")
 
 
 def _require_participant(user, position: Position) -> None:
@@ -108,7 +117,8 @@ def _require_participant(user, position: Position) -> None:
     _require_window(position)
     if is_suspended_from(user, position.consultation):
         raise PositionError(
-            _("You have been suspended from this consultation and cannot contribute to it.")
+            _("You have been suspended from this consultation and cannot contribute to it."),
+            kind="forbidden",
         )
 
 
@@ -116,15 +126,18 @@ def _require_editor(user, position: Position) -> None:
     _require_participant(user, position)
     if not is_position_editor(user, position):
         raise PositionError(
-            _("Only the editors of this position, named by its organisations, may do this.")
+            _("Only the editors of this position, named by its organisations, may do this."),
+            kind="forbidden",
         )
 
 
 def _require_not_locked(position: Position) -> None:
     if position.status == PositionStatus.FINAL:
-        raise PositionError(_("This position is final: its text can no longer change."))
+        raise PositionError(
+            _("This position is final: its text can no longer change."), kind="conflict"
+        )
     if position.status == PositionStatus.WITHDRAWN:
-        raise PositionError(_("This position has been withdrawn."))
+        raise PositionError(_("This position has been withdrawn."), kind="conflict")
 
 
 def _clean(text: str, *, max_length: int, required_message: str | None = None) -> str:
@@ -225,7 +238,9 @@ def _check_co_editors(lead, organisations) -> list:
     organisations = [o for o in (organisations or []) if o.pk != lead.pk]
     for organisation in organisations:
         if not organisation.is_verified:
-            raise PositionError(_("Only verified organisations can edit a position."))
+            raise PositionError(
+                _("Only verified organisations can edit a position."), kind="conflict"
+            )
     return organisations
 
 
@@ -243,14 +258,15 @@ def position_create(
     """Start a position led by an organisation the person represents, with its first text."""
     _require_can_act(by)
     if not consultation.is_open:
-        raise PositionError(consultation_closed_message(consultation))
+        raise PositionError(consultation_closed_message(consultation), kind="conflict")
     if is_suspended_from(by, consultation):
         raise PositionError(
             _("You have been suspended from this consultation and cannot contribute to it.")
         )
     if not can_act_for_organisation(by, lead_organisation):
         raise PositionError(
-            _("Only a representative of a verified organisation may start a position for it.")
+            _("Only a representative of a verified organisation may start a position for it."),
+            kind="forbidden",
         )
     title = _clean(title, max_length=TITLE_MAX_LENGTH, required_message=_("Give it a title."))
     body = _clean(body, max_length=BODY_MAX_LENGTH)
@@ -286,7 +302,8 @@ def position_update(
     _require_participant(by, position)
     if not is_representative_of(by, position.lead_organisation):
         raise PositionError(
-            _("Only a representative of the lead organisation may change these details.")
+            _("Only a representative of the lead organisation may change these details."),
+            kind="forbidden",
         )
     locked = _locked(position)
     _require_not_locked(locked)
@@ -311,7 +328,9 @@ def position_editor_add(*, position: Position, user, organisation, by) -> Positi
     if organisation.pk not in editing_organisation_ids(position):
         raise PositionError(_("This organisation does not edit this position."))
     if not can_act_for_organisation(by, organisation):
-        raise PositionError(_("You can only designate editors for an organisation you represent."))
+        raise PositionError(
+            _("You can only designate editors for an organisation you represent."), kind="forbidden"
+        )
     if not is_member_of(user, organisation):
         raise PositionError(_("Only members of the organisation can be designated as editors."))
     editor, created = PositionEditor.objects.get_or_create(
@@ -329,7 +348,9 @@ def position_editor_remove(*, editor: PositionEditor, by) -> None:
     position = editor.position
     _require_participant(by, position)
     if not can_act_for_organisation(by, editor.organisation) and editor.user_id != by.pk:
-        raise PositionError(_("You can only designate editors for an organisation you represent."))
+        raise PositionError(
+            _("You can only designate editors for an organisation you represent."), kind="forbidden"
+        )
     editor.delete()
     forget_cached_editors(position)
 
@@ -355,9 +376,13 @@ def position_status_change(*, position: Position, status: str, by) -> Position:
     _require_editor(by, position)
     locked = _locked(position)
     if status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise PositionError(_("A position cannot move from this status to that one."))
+        raise PositionError(
+            _("A position cannot move from this status to that one."), kind="conflict"
+        )
     if status == PositionStatus.OPEN and not locked.current_number:
-        raise PositionError(_("Write the text before opening the position for signature."))
+        raise PositionError(
+            _("Write the text before opening the position for signature."), kind="conflict"
+        )
     previous = locked.status
     signatories = []
     if previous == PositionStatus.OPEN and status in (
@@ -497,7 +522,8 @@ def _anchor(position: Position, paragraph_index: int, base_number: int) -> tuple
     """The revision, index, hash and text of the paragraph a contribution is about."""
     if base_number != position.current_number:
         raise PositionError(
-            _("The text changed while you were writing. Check the paragraph and try again.")
+            _("The text changed while you were writing. Check the paragraph and try again."),
+            kind="conflict",
         )
     revision = _current_revision(position)
     paragraphs = revision.paragraphs if revision else []
@@ -588,7 +614,7 @@ def _locked_amendment(amendment: Amendment) -> Amendment:
         .get(pk=amendment.pk)
     )
     if fresh.status != AmendmentStatus.OPEN:
-        raise PositionError(_("This amendment has already been decided."))
+        raise PositionError(_("This amendment has already been decided."), kind="conflict")
     return fresh
 
 
@@ -615,7 +641,8 @@ def amendment_accept(
             _(
                 "The paragraph this amendment replaces has changed since it was proposed. "
                 "Edit the text by hand, then record a decision on the amendment."
-            )
+            ),
+            kind="conflict",
         )
     incorporated = _clean(
         text if text is not None else amendment.proposed_text,
@@ -737,12 +764,15 @@ def signature_add(*, position: Position, organisation, by) -> Signature:
     if not can_act_for_organisation(by, organisation):
         if not organisation.is_verified:
             raise PositionError(
-                _("This organisation has not been verified yet, so it cannot sign.")
+                _("This organisation has not been verified yet, so it cannot sign."),
+                kind="conflict",
             )
-        raise PositionError(_("You can only sign for an organisation you represent."))
+        raise PositionError(
+            _("You can only sign for an organisation you represent."), kind="forbidden"
+        )
     locked = _locked(position)
     if locked.status != PositionStatus.OPEN:
-        raise PositionError(_("Only a position open for signature can be signed."))
+        raise PositionError(_("Only a position open for signature can be signed."), kind="conflict")
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
@@ -752,7 +782,9 @@ def signature_add(*, position: Position, organisation, by) -> Signature:
                 signed_by=by,
             )
     except IntegrityError:
-        raise PositionError(_("This organisation has already signed this position.")) from None
+        raise PositionError(
+            _("This organisation has already signed this position."), kind="conflict"
+        ) from None
     Position.objects.filter(pk=locked.pk).update(signature_count=F("signature_count") + 1)
     _record(VERB_POSITION_SIGNED, locked, signature, by, organisation=organisation)
     position.signature_count = locked.signature_count + 1
@@ -765,15 +797,19 @@ def signature_withdraw(*, signature: Signature, by) -> Signature:
     position = signature.position
     _require_participant(by, position)
     if not can_act_for_organisation(by, signature.organisation):
-        raise PositionError(_("You can only sign for an organisation you represent."))
+        raise PositionError(
+            _("You can only sign for an organisation you represent."), kind="forbidden"
+        )
     locked = _locked(position)
     if locked.status == PositionStatus.FINAL:
-        raise PositionError(_("This position is final: its signatures can no longer change."))
+        raise PositionError(
+            _("This position is final: its signatures can no longer change."), kind="conflict"
+        )
     updated = Signature.objects.filter(pk=signature.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
     if not updated:
-        raise PositionError(_("This signature has already been withdrawn."))
+        raise PositionError(_("This signature has already been withdrawn."), kind="conflict")
     Position.objects.filter(pk=locked.pk).update(signature_count=F("signature_count") - 1)
     signature.refresh_from_db()
     _record(VERB_SIGNATURE_WITHDRAWN, locked, signature, by, organisation=signature.organisation)

@@ -17,10 +17,16 @@ CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "delet
 
 
 class RecommendationsError(Exception):
-    """A refused write, with a message fit to show a person."""
+    """A refused write, with a message fit to show a person.
 
-    def __init__(self, message):
+    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
+    "forbidden" (this person may not, 403), "conflict" (the current state of things
+    does not allow it, 409) or "throttled" (too many tries, 429).
+    """
+
+    def __init__(self, message, *, kind: str = "invalid"):
         self.message = message
+        self.kind = kind
         super().__init__(str(message))
 
 
@@ -63,7 +69,7 @@ class ImportSummary:
 def _check_may_import(by) -> None:
     # None is the system itself (the import_report command, make run).
     if by is not None and not getattr(by, "is_portal_moderator", False):
-        raise RecommendationsError(_("Only moderators can import the report."))
+        raise RecommendationsError(_("Only moderators can import the report."), kind="forbidden")
 
 
 def _sync(instance, values: dict) -> str:
@@ -211,7 +217,9 @@ def report_import(*, parsed: ParsedReport, by=None) -> ImportSummary:
 def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> Recommendation:
     """A moderator sets a recommendation's themes; re-imports then leave them alone."""
     if not getattr(by, "is_portal_moderator", False):
-        raise RecommendationsError(_("Only moderators can change the themes of a recommendation."))
+        raise RecommendationsError(
+            _("Only moderators can change the themes of a recommendation."), kind="forbidden"
+        )
     recommendation.themes.set(themes)
     if not recommendation.themes_curated:
         recommendation.themes_curated = True
@@ -224,7 +232,9 @@ def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> 
 def recommendation_themes_reset(*, recommendation: Recommendation, by) -> Recommendation:
     """Hand a recommendation's themes back to the rules and apply them now."""
     if not getattr(by, "is_portal_moderator", False):
-        raise RecommendationsError(_("Only moderators can change the themes of a recommendation."))
+        raise RecommendationsError(
+            _("Only moderators can change the themes of a recommendation."), kind="forbidden"
+        )
     examples = [example.body for example in recommendation.examples.all()]
     slugs = theme_slugs_for(title=recommendation.title, body=recommendation.body, examples=examples)
     recommendation.themes.set(Theme.objects.filter(slug__in=slugs))

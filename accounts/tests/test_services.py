@@ -58,8 +58,9 @@ def test_register_makes_a_pending_organisation_with_its_region_and_creator_repre
 
 def test_register_refused_when_email_unverified():
     user = UserFactory(verified=False)
-    with pytest.raises(AccountsError, match="Confirm your email address"):
+    with pytest.raises(AccountsError, match="Confirm your email address") as caught:
         register(user)
+    assert caught.value.kind == "forbidden"  # a 403 in the API
     assert not Organisation.objects.exists()
 
 
@@ -100,6 +101,7 @@ def test_register_refuses_unknown_country_and_kind():
     with pytest.raises(AccountsError) as caught:
         register(UserFactory(), kind="cult")
     assert caught.value.field == "kind"
+    assert caught.value.kind == "invalid"  # bad input stays a 400
 
 
 def test_register_refuses_a_country_without_region():
@@ -181,8 +183,9 @@ def test_email_is_sent_directly_when_the_broker_is_down(
 
 def test_verify_refused_for_non_moderator_and_for_unverified_moderator():
     organisation = register(UserFactory())
-    with pytest.raises(AccountsError, match="Only moderators"):
+    with pytest.raises(AccountsError, match="Only moderators") as caught:
         services.organisation_verify(organisation=organisation, by=UserFactory())
+    assert caught.value.kind == "forbidden"
     with pytest.raises(AccountsError, match="Confirm your email"):
         services.organisation_verify(organisation=organisation, by=ModeratorFactory(verified=False))
     assert not ModerationAction.objects.exists()
@@ -192,8 +195,9 @@ def test_verify_twice_is_refused():
     organisation = register(UserFactory())
     moderator = ModeratorFactory()
     services.organisation_verify(organisation=organisation, by=moderator)
-    with pytest.raises(AccountsError, match="already"):
+    with pytest.raises(AccountsError, match="already") as caught:
         services.organisation_verify(organisation=organisation, by=moderator)
+    assert caught.value.kind == "conflict"  # a 409 in the API
 
 
 # At risk ----------------------------------------------------------------------------------

@@ -240,6 +240,13 @@ def test_reply_to_a_comment(api, consultation, recommendation, person):
     assert response.json()["thread"] == parent.pk
 
 
+def _assert_error_shape(response):
+    """A refusal by a service reads like every other API error: detail plus errors."""
+    body = response.json()
+    assert body == {"detail": body["detail"], "errors": {"non_field_errors": [body["detail"]]}}
+    assert body["detail"].endswith(".")
+
+
 def test_post_comment_refused_when_consultation_closed(api, recommendation, person):
     closed = ConsultationFactory(
         opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=1)
@@ -250,9 +257,23 @@ def test_post_comment_refused_when_consultation_closed(api, recommendation, pers
         {"recommendation": recommendation.slug, "body": "Late."},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "closed" in response.json()["detail"]
+    _assert_error_shape(response)
     assert not Comment.objects.exists()
+
+
+def test_posting_too_quickly_is_a_429(api, consultation, recommendation, person, settings):
+    settings.CONSULTATIONS_COMMENT_RATE = (2, 60)
+    api.force_authenticate(person)
+    payload = {"recommendation": recommendation.slug, "body": "Again."}
+    for _attempt in range(2):
+        assert api.post(_url(consultation, "comments/"), payload, format="json").status_code == 201
+    response = api.post(_url(consultation, "comments/"), payload, format="json")
+    assert response.status_code == 429
+    assert "too quickly" in response.json()["detail"]
+    _assert_error_shape(response)
+    assert Comment.objects.count() == 2
 
 
 def test_post_comment_refused_for_unverified_email(api, consultation, recommendation):
@@ -262,8 +283,9 @@ def test_post_comment_refused_for_unverified_email(api, consultation, recommenda
         {"recommendation": recommendation.slug, "body": "Hi."},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Confirm your email" in response.json()["detail"]
+    _assert_error_shape(response)
 
 
 def test_post_comment_refused_for_organisation_not_mine(
@@ -275,7 +297,7 @@ def test_post_comment_refused_for_organisation_not_mine(
         {"recommendation": recommendation.slug, "body": "Hi.", "organisation": organisation.pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "belong" in response.json()["detail"]
 
 
@@ -310,7 +332,7 @@ def test_edit_own_comment_only(api, consultation, recommendation, person):
     )
     api.force_authenticate(UserFactory())
     response = api.patch(f"/api/v1/comments/{comment.pk}/", {"body": "Hacked."}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 403
     api.force_authenticate(person)
     response = api.patch(f"/api/v1/comments/{comment.pk}/", {"body": "Second."}, format="json")
     assert response.status_code == 200
@@ -327,7 +349,7 @@ def test_edit_refused_after_the_edit_window(api, consultation, recommendation, p
     )
     api.force_authenticate(person)
     response = api.patch(f"/api/v1/comments/{comment.pk}/", {"body": "Late."}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "15 minutes" in response.json()["detail"]
 
 
@@ -336,7 +358,7 @@ def test_delete_own_comment(api, consultation, recommendation, person):
         consultation=consultation, recommendation=recommendation, body="Oops.", by=person
     )
     api.force_authenticate(UserFactory())
-    assert api.delete(f"/api/v1/comments/{comment.pk}/").status_code == 400
+    assert api.delete(f"/api/v1/comments/{comment.pk}/").status_code == 403
     api.force_authenticate(person)
     assert api.delete(f"/api/v1/comments/{comment.pk}/").status_code == 204
     comment.refresh_from_db()
@@ -375,8 +397,9 @@ def test_representative_endorses_changes_and_withdraws(
 def test_member_cannot_endorse(api, consultation, recommendation, organisation, member):
     api.force_authenticate(member)
     response = _endorse(api, consultation, recommendation, organisation, stance="support")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "representative" in response.json()["detail"]
+    _assert_error_shape(response)
     assert not Endorsement.objects.exists()
 
 
@@ -385,7 +408,7 @@ def test_moderator_cannot_endorse_for_an_organisation(
 ):
     api.force_authenticate(ModeratorFactory())
     response = _endorse(api, consultation, recommendation, organisation, stance="support")
-    assert response.status_code == 400
+    assert response.status_code == 403
 
 
 def test_anonymous_cannot_endorse(api, consultation, recommendation, organisation):
@@ -407,7 +430,7 @@ def test_member_cannot_withdraw(api, consultation, recommendation, organisation,
         consultation=consultation, recommendation=recommendation, organisation=organisation
     )
     api.force_authenticate(member)
-    assert api.delete(f"/api/v1/endorsements/{endorsement.pk}/").status_code == 400
+    assert api.delete(f"/api/v1/endorsements/{endorsement.pk}/").status_code == 403
 
 
 def test_endorsements_list_masks_at_risk_and_filters(
@@ -479,7 +502,7 @@ def test_follow_and_unfollow_consultation_and_recommendation(
 
 def test_follow_refused_for_unverified_email(api, consultation):
     api.force_authenticate(UserFactory(verified=False))
-    assert api.put(_url(consultation, "follow/")).status_code == 400
+    assert api.put(_url(consultation, "follow/")).status_code == 403
 
 
 def test_follow_needs_credentials(api, consultation):
@@ -578,7 +601,7 @@ def test_suspended_person_cannot_comment(api, consultation, recommendation, pers
         {"recommendation": recommendation.slug, "body": "Hi."},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "suspended" in response.json()["detail"]
 
 
@@ -593,7 +616,7 @@ def test_reply_refused_in_a_locked_thread(api, consultation, recommendation, per
         {"recommendation": recommendation.slug, "body": "Reply.", "parent": root.pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "locked" in response.json()["detail"]
     assert api.get(f"/api/v1/comments/{root.pk}/").json()["is_locked"] is True
 
@@ -620,7 +643,7 @@ def test_messages_follow_the_requested_language(api, recommendation, person):
         format="json",
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "consultation" in response.json()["detail"]
     assert "closed" not in response.json()["detail"]
 

@@ -256,3 +256,57 @@ def test_any_accept_header_gets_json_never_a_406(api, accept):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     _error(api.get(RECOMMENDATIONS, {"nope": 1}, HTTP_ACCEPT=accept), 400)
+
+
+# --- domain errors: the kind of refusal gives the status ----------------------------------
+
+
+def _domain_errors():
+    from accounts.services import AccountsError
+    from consultations.services import ConsultationError
+    from digests.services import DigestsError
+    from exports.services import ExportError
+    from positions.services import PositionError
+    from recommendations.services import RecommendationsError
+
+    return [
+        AccountsError,
+        ConsultationError,
+        DigestsError,
+        ExportError,
+        PositionError,
+        RecommendationsError,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [(None, 400), ("invalid", 400), ("forbidden", 403), ("conflict", 409), ("throttled", 429)],
+)
+@pytest.mark.parametrize("error_class", _domain_errors())
+def test_domain_error_kind_gives_the_status(error_class, kind, status, monkeypatch):
+    from portal import api as portal_api
+
+    monkeypatch.setattr(portal_api, "DOMAIN_ERRORS", tuple(_domain_errors()))
+    message = "This is refused."
+    error = error_class(message) if kind is None else error_class(message, kind=kind)
+    assert error.kind == (kind or "invalid")
+    assert error.message == message
+    response = portal_api.api_exception_handler(error, {})
+    assert response.status_code == status
+    assert response.data == {"detail": message, "errors": {"non_field_errors": [message]}}
+
+
+def test_schema_documents_403_and_409_on_writes_but_no_409_on_reads(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    writes = [
+        operation
+        for item in schema["paths"].values()
+        for method, operation in item.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert writes
+    for operation in writes:
+        assert {"400", "401", "403", "409", "429"} <= set(operation["responses"])
+    reads = [item["get"] for item in schema["paths"].values() if "get" in item]
+    assert all("409" not in operation["responses"] for operation in reads)

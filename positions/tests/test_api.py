@@ -118,7 +118,13 @@ def test_only_editors_save_revisions(api, position, lead, who):
             MembershipFactory(organisation=lead, role=MembershipRole.MEMBER).user
         )
     response = _revise(api, position, BODY + "\n\nX.", 1)
-    assert response.status_code == (401 if who == "anonymous" else 400)
+    assert response.status_code == (401 if who == "anonymous" else 403)
+    if who != "anonymous":
+        body = response.json()
+        assert "editors" in body["detail"]
+        assert body["errors"] == {"non_field_errors": [body["detail"]]}
+    position.refresh_from_db()
+    assert position.current_number == 1
 
 
 def test_open_position_needs_confirmation_to_change(api, open_position, editor):
@@ -176,7 +182,7 @@ def test_member_cannot_sign(api, open_position, signer_org):
         {"organisation": signer_org.pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert not Signature.objects.exists()
 
 
@@ -187,14 +193,15 @@ def test_drafting_position_cannot_be_signed(api, position, signer, signer_org):
         {"organisation": signer_org.pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "open for signature" in response.json()["detail"]
 
 
 def test_member_cannot_withdraw_a_signature(api, open_position, signer, signer_org):
     signature = services.signature_add(position=open_position, organisation=signer_org, by=signer)
     member = MembershipFactory(organisation=signer_org, role=MembershipRole.MEMBER).user
     api.force_authenticate(member)
-    assert api.delete(f"/api/v1/signatures/{signature.pk}/").status_code == 400
+    assert api.delete(f"/api/v1/signatures/{signature.pk}/").status_code == 403
     signature.refresh_from_db()
     assert signature.withdrawn_at is None
 
@@ -210,8 +217,11 @@ def test_no_revision_once_the_consultation_closes(api, position, editor):
     consultation.save()
     api.force_authenticate(editor)
     response = _revise(api, position, BODY + "\n\nLate.", 1)
-    assert response.status_code == 400
-    assert "closed" in response.json()["detail"]
+    assert response.status_code == 409
+    body = response.json()
+    assert "closed" in body["detail"]
+    assert body["errors"] == {"non_field_errors": [body["detail"]]}
+    assert "current" not in body
 
 
 def test_revision_validation_errors_are_per_field(api, position, editor):
