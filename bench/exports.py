@@ -26,6 +26,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
@@ -242,6 +243,10 @@ def remove(consultation=None):
 
 def main():
     rng = random.Random(2007)
+    # A fresh database needs the tables and the report before anything else.
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Recommendation.objects.exists():
+        call_command("import_report", verbosity=0)
     remove()
     with transaction.atomic():
         consultation, orgs, positions = create(rng)
