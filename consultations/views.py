@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
+from portal.http import login_redirect as _login_required
+from portal.http import post_data as _data
+from portal.http import refuse as _refused
 from portal.page_cache import CSRF_PLACEHOLDER, page_cache_seconds, versioned, versions
 from recommendations.models import Recommendation
 
@@ -124,22 +127,6 @@ def _comment(pk: int) -> Comment:
     )
     consultation_moderator_ids(comment.consultation)
     return comment
-
-
-def _data(request):
-    """The POST data on a POST (even when empty), None otherwise: an unbound form."""
-    return request.POST if request.method == "POST" else None
-
-
-def _login_required(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
-def _refused(request, error: ConsultationError, url: str) -> HttpResponse:
-    messages.error(request, error.message)
-    return redirect(url)
 
 
 # --- Forum meetings and consultations -------------------------------------------

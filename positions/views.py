@@ -1,7 +1,6 @@
 """Pages for positions: thin views over the selectors and services."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,9 @@ from accounts.rules import user_memberships
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
+from portal.http import login_redirect as _login_required
+from portal.http import post_data as _data
+from portal.http import refuse as _refused
 
 from . import selectors, services
 from .diff import word_diff
@@ -49,21 +51,6 @@ def _position(pk: int) -> Position:
         return selectors.position_get(pk)
     except Position.DoesNotExist:
         raise Http404 from None
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _login_required(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
-def _refused(request, error: PositionError, url: str) -> HttpResponse:
-    messages.error(request, error.message)
-    return redirect(url)
 
 
 def _frozen_message(position: Position) -> str | None:
