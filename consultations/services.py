@@ -688,6 +688,32 @@ def _resolve_flags(comment: Comment, by) -> int:
     return resolved
 
 
+def _short_reason(reason: str | None) -> str:
+    return (reason or "").strip()[:REASON_MAX_LENGTH]
+
+
+def _comment_moderation_record(
+    *, comment: Comment, by, action: str, verb: str, reason: str, data: dict | None = None
+) -> None:
+    """The audit-log row and the Activity row that every act on a comment writes."""
+    moderation_action_record(
+        actor=by,
+        action=action,
+        target=comment,
+        reason=reason,
+        label=_comment_label(comment),
+        consultation=comment.consultation,
+    )
+    activity_record(
+        verb=verb,
+        target=comment,
+        actor=by,
+        consultation=comment.consultation,
+        recommendation=comment.recommendation,
+        data=data,
+    )
+
+
 def _comment_label(comment: Comment) -> str:
     return f"#{comment.pk} {comment.author or ''}: {comment.body[:200]}"
 
@@ -711,20 +737,12 @@ def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
         stats = _stats_locked(comment.consultation, comment.recommendation)
         _bump(RecommendationStats, stats.pk, comment_count=-1)
         _bump(Consultation, comment.consultation_id, comment_count=-1)
-    moderation_action_record(
-        actor=by,
+    _comment_moderation_record(
+        comment=comment,
+        by=by,
         action=Action.COMMENT_HIDDEN,
-        target=comment,
-        reason=reason,
-        label=_comment_label(comment),
-        consultation=comment.consultation,
-    )
-    activity_record(
         verb=Verb.COMMENT_HIDDEN,
-        target=comment,
-        actor=by,
-        consultation=comment.consultation,
-        recommendation=comment.recommendation,
+        reason=reason,
         data={"author_id": comment.author_id},
     )
     return comment
@@ -744,20 +762,12 @@ def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
         stats = _stats_locked(comment.consultation, comment.recommendation)
         _bump(RecommendationStats, stats.pk, comment_count=1)
         _bump(Consultation, comment.consultation_id, comment_count=1)
-    moderation_action_record(
-        actor=by,
+    _comment_moderation_record(
+        comment=comment,
+        by=by,
         action=Action.COMMENT_RESTORED,
-        target=comment,
-        reason=(reason or "").strip()[:REASON_MAX_LENGTH],
-        label=_comment_label(comment),
-        consultation=comment.consultation,
-    )
-    activity_record(
         verb=Verb.COMMENT_RESTORED,
-        target=comment,
-        actor=by,
-        consultation=comment.consultation,
-        recommendation=comment.recommendation,
+        reason=_short_reason(reason),
     )
     return comment
 
@@ -769,20 +779,12 @@ def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
     resolved = _resolve_flags(comment, by)
     if not resolved:
         raise ConsultationError(_("This comment has no open flags."), kind="conflict")
-    moderation_action_record(
-        actor=by,
+    _comment_moderation_record(
+        comment=comment,
+        by=by,
         action=Action.FLAGS_DISMISSED,
-        target=comment,
-        reason=(reason or "").strip()[:REASON_MAX_LENGTH],
-        label=_comment_label(comment),
-        consultation=comment.consultation,
-    )
-    activity_record(
         verb=Verb.FLAGS_DISMISSED,
-        target=comment,
-        actor=by,
-        consultation=comment.consultation,
-        recommendation=comment.recommendation,
+        reason=_short_reason(reason),
         data={"flags_dismissed": resolved},
     )
     return resolved
@@ -797,20 +799,12 @@ def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
         raise ConsultationError(_("This thread is already locked."), kind="conflict")
     root.locked_at = timezone.now()
     root.save(update_fields=["locked_at"])
-    moderation_action_record(
-        actor=by,
+    _comment_moderation_record(
+        comment=root,
+        by=by,
         action=Action.THREAD_LOCKED,
-        target=root,
-        reason=(reason or "").strip()[:REASON_MAX_LENGTH],
-        label=_comment_label(root),
-        consultation=root.consultation,
-    )
-    activity_record(
         verb=Verb.THREAD_LOCKED,
-        target=root,
-        actor=by,
-        consultation=root.consultation,
-        recommendation=root.recommendation,
+        reason=_short_reason(reason),
     )
     return root
 
@@ -823,20 +817,12 @@ def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
         raise ConsultationError(_("This thread is not locked."), kind="conflict")
     root.locked_at = None
     root.save(update_fields=["locked_at"])
-    moderation_action_record(
-        actor=by,
+    _comment_moderation_record(
+        comment=root,
+        by=by,
         action=Action.THREAD_UNLOCKED,
-        target=root,
-        reason=(reason or "").strip()[:REASON_MAX_LENGTH],
-        label=_comment_label(root),
-        consultation=root.consultation,
-    )
-    activity_record(
         verb=Verb.THREAD_UNLOCKED,
-        target=root,
-        actor=by,
-        consultation=root.consultation,
-        recommendation=root.recommendation,
+        reason=_short_reason(reason),
     )
     return root
 
