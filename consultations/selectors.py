@@ -474,6 +474,20 @@ def synthesis_get(consultation: Consultation, recommendation, *, cached=False) -
     )
 
 
+def speaking_organisations(viewer) -> list:
+    """The verified organisations a person may post for (one query, none if read already).
+
+    What posting a comment needs of viewer_state, without follows or stances.
+    """
+    if not viewer or not viewer.is_authenticated:
+        return []
+    return [
+        membership.organisation
+        for membership in user_memberships(viewer)
+        if membership.organisation.is_verified
+    ]
+
+
 @dataclass
 class ViewerState:
     """What the signed-in person may do on a page, computed once per request."""

@@ -215,6 +215,24 @@ def _bump(model, pk: int, **deltas: int) -> None:
     model.objects.filter(pk=pk).update(**{name: F(name) + delta for name, delta in deltas.items()})
 
 
+def _bump_stats(consultation: Consultation, recommendation, **deltas: int) -> None:
+    """Add to the counters row in one UPDATE, creating the row on the first write.
+
+    For plain increments: the UPDATE locks the row until the transaction ends
+    and adds to the value it finds, so concurrent writers lose nothing and need
+    no SELECT ... FOR UPDATE first (that stays for changes that read a stance).
+    """
+    rows = RecommendationStats.objects.filter(
+        consultation=consultation, recommendation=recommendation
+    )
+    changes = {name: F(name) + delta for name, delta in deltas.items()}
+    if not rows.update(**changes):  # the first write to this recommendation
+        RecommendationStats.objects.get_or_create(
+            consultation=consultation, recommendation=recommendation
+        )
+        rows.update(**changes)
+
+
 def _record_participation(consultation: Consultation, user, organisation=None) -> None:
     PersonParticipation.objects.bulk_create(
         [PersonParticipation(consultation=consultation, user=user)], ignore_conflicts=True
@@ -559,8 +577,7 @@ def comment_create(
         organisation=organisation,
         body=body,
     )
-    stats = _stats_locked(consultation, recommendation)
-    _bump(RecommendationStats, stats.pk, comment_count=1)
+    _bump_stats(consultation, recommendation, comment_count=1)
     _bump(Consultation, consultation.pk, comment_count=1)
     if root is not None:
         _bump(Comment, root.pk, reply_count=1)

@@ -570,8 +570,8 @@ def comment_create(request, pk, slug):
     if denied:
         return denied
     # Only the organisations one may speak for are needed to post.
-    viewer = selectors.viewer_state(request.user, consultation)
-    form = CommentForm(request.POST, organisations=viewer.speaking_organisations, user=request.user)
+    organisations = selectors.speaking_organisations(request.user)
+    form = CommentForm(request.POST, organisations=organisations, user=request.user)
     parent = None
     if form.is_valid():
         parent_id = form.cleaned_data.get("parent")
