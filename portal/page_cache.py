@@ -1,9 +1,13 @@
-"""Whole pages for anonymous visitors, served from the shared cache and invalidated by writes.
+"""Whole pages served from the shared cache and invalidated by writes.
 
-Only requests that cannot carry a person's state are served from the cache: a
-GET without a session cookie, a messages cookie or an Authorization header,
-and not an HTMX request. Everything a signed-in person sees is rendered for
-them, so one person's page is never shown to another.
+Anonymous visitors share one copy of a page per language: a GET without a
+session cookie, a messages cookie or an Authorization header, and not an HTMX
+request. A signed-in reader gets a copy of their own of the pages in
+READER_CACHED_VIEWS, keyed by their id and time zone and stored under one
+more version, ``reader:<id>``, which changes with everything about them that
+those pages show (profile, memberships, follows, suspensions, email addresses,
+two-factor state). A page with a message waiting is never served nor stored,
+and one person's copy is never shown to another.
 
 A cached page is stored under the versions of what it shows: ``names`` (the
 report, organisations and people, whose public names and at-risk masking
@@ -31,6 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 CSRF_PLACEHOLDER = "csrf-placeholder-4c1f0d7e9a2b"
 VERSION_PREFIX = "page-version:"
@@ -64,6 +69,18 @@ CACHED_VIEWS: dict[str, Callable[..., list[str]]] = {
     "api:session-list": _names,
     "api:theme-list": _names,
     "api:report-list": _names,
+}
+
+# Pages a signed-in reader is served again from their own copy. Each shows, beyond
+# the shared versions above, only what reader_version(<their id>) covers: their
+# memberships, follows, suspensions, email addresses, two-factor state and profile.
+READER_CACHED_VIEWS = {
+    "code-of-conduct",
+    "recommendations:recommendation-list",
+    "recommendations:session-detail",
+    "recommendations:theme-detail",
+    "consultations:consultation-detail",
+    "consultations:recommendation-detail",
 }
 
 
@@ -115,17 +132,45 @@ def versioned(names: list[str], parts: list[str], compute: Callable):
 # --- the middleware ------------------------------------------------------------------
 
 
-def _cacheable_request(request) -> bool:
-    if request.method != "GET" or page_cache_seconds() <= 0:
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return not (request.headers.get("Authorization") or request.headers.get("HX-Request"))
+def reader_version(user_id) -> str:
+    """The version of everything about one person that their own pages show."""
+    return f"reader:{user_id}"
 
 
-def _page_key(request) -> str:
-    parts = [request.get_full_path(), getattr(request, "LANGUAGE_CODE", "")]
+def _page_key(request, *reader: str) -> str:
+    parts = [request.get_full_path(), getattr(request, "LANGUAGE_CODE", ""), *reader]
     return PAGE_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _plan(request) -> tuple[str, list[str]] | None:
+    """The cache key and the versions of the page a request may be served from, or None."""
+    if request.method != "GET" or page_cache_seconds() <= 0:
+        return None
+    if request.headers.get("Authorization") or request.headers.get("HX-Request"):
+        return None
+    if "messages" in request.COOKIES:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    depends_on = CACHED_VIEWS.get(match.view_name)
+    if depends_on is None:
+        return None
+    names = depends_on(**match.kwargs)
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        if match.view_name.startswith("api:") and not _api_throttles_allow(request):
+            return None
+        return _page_key(request), names
+    if match.view_name not in READER_CACHED_VIEWS:
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or request.session.get("_messages"):
+        return None
+    # One person's own copy: their id, time zone and everything about them are in the key.
+    reader = reader_version(user.pk)
+    key = _page_key(request, reader, timezone.get_current_timezone_name())
+    return key, [*names, reader]
 
 
 def _current_versions(found: dict, keys: list[str]) -> list:
@@ -162,27 +207,23 @@ def _api_throttles_allow(request) -> bool:
     return True
 
 
-class AnonymousPageCacheMiddleware:
-    """Serve the pages listed in CACHED_VIEWS to anonymous visitors from the cache."""
+class PageCacheMiddleware:
+    """Serve the pages listed in CACHED_VIEWS from the cache while what they show is unchanged.
+
+    Anonymous visitors share one copy per page and language; a signed-in
+    reader gets their own copy of the pages in READER_CACHED_VIEWS.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
-            return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
-        depends_on = CACHED_VIEWS.get(match.view_name)
-        if depends_on is None:
-            return self.get_response(request)
-        if match.view_name.startswith("api:") and not _api_throttles_allow(request):
+        plan = _plan(request)
+        if plan is None:
             return self.get_response(request)
         # One round trip: the stored page and the versions it must still match.
-        key = _page_key(request)
-        version_keys = [VERSION_PREFIX + name for name in depends_on(**match.kwargs)]
+        key, names = plan
+        version_keys = [VERSION_PREFIX + name for name in names]
         found = cache.get_many([key, *version_keys])
         stored = found.get(key)
         current = [found.get(k) for k in version_keys]
@@ -201,7 +242,12 @@ class AnonymousPageCacheMiddleware:
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
         content = response.content
-        if response.status_code == 200 and not response.cookies:
+        session = getattr(request, "session", None)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not (session is not None and session.modified)
+        ):
             headers = {h: response[h] for h in STORED_HEADERS if response.has_header(h)}
             cache.set(
                 key,
@@ -254,16 +300,30 @@ def _on_names_change(sender, instance, update_fields=None, **kwargs) -> None:
     bump("names")
 
 
+def _on_user_change(sender, instance, update_fields=None, **kwargs) -> None:
+    _on_names_change(sender, instance, update_fields=update_fields)
+    bump(reader_version(instance.pk))
+
+
+def _on_reader_change(sender, instance, **kwargs) -> None:
+    if instance.user_id:
+        bump(reader_version(instance.user_id))
+
+
 def connect_signals() -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
 
-    from accounts.models import Organisation
+    from accounts.models import Membership, Organisation
     from consultations.models import (
         Comment,
         Consultation,
         Endorsement,
+        Follow,
         Forum,
         RecommendationStats,
+        Suspension,
         Synthesis,
     )
     from recommendations.models import Example, Recommendation, Session, Theme
@@ -275,9 +335,16 @@ def connect_signals() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_on_consultation_change, sender=Consultation, dispatch_uid=f"{uid}.c")
         signal.connect(_on_forum_change, sender=Forum, dispatch_uid=f"{uid}.f")
-        for model in (get_user_model(), Organisation, Recommendation, Session, Theme, Example):
+        signal.connect(_on_user_change, sender=get_user_model(), dispatch_uid=f"{uid}.user")
+        for model in (Organisation, Recommendation, Session, Theme, Example):
             signal.connect(_on_names_change, sender=model, dispatch_uid=f"{uid}.{model}")
-    for through in (Consultation.sessions.through, Consultation.recommendations.through):
+        for model in (Membership, Follow, Suspension, EmailAddress, Authenticator):
+            signal.connect(_on_reader_change, sender=model, dispatch_uid=f"{uid}.r.{model}")
+    for through in (
+        Consultation.sessions.through,
+        Consultation.recommendations.through,
+        Consultation.moderators.through,
+    ):
         m2m_changed.connect(
             lambda instance, **kwargs: _on_consultation_change(None, instance),
             sender=through,

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ModeratorMFAMiddleware",
     # Last, so that a page served from the cache still passes through the others.
-    "portal.page_cache.AnonymousPageCacheMiddleware",
+    "portal.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -174,12 +174,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Sessions are read from Redis and written to both: a signed-in page costs no
+    # session query, and a session outlives a Redis restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Tests run tasks eagerly unless a test sends them to a real worker itself.
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 else:
