@@ -137,6 +137,21 @@ class SignedInRead(SignedIn):
         self.get(recommendation_url(HOT), "hot recommendation (signed in)")
 
 
+class SignedInBrowse(SignedIn):
+    """Every request a page this reader has not read yet: the next page of statements."""
+
+    def on_start(self):
+        super().on_start()
+        self.pages = itertools.count(1)
+
+    @task
+    def browse_signed_in(self):
+        number = next(self.pages)
+        slug = HOT_SET[number % len(HOT_SET)]
+        page = number // len(HOT_SET) + 1
+        self.get(f"{recommendation_url(slug)}?statements={page}", "browsing (signed in)")
+
+
 class PostComment(SignedIn):
     @task
     def post_comment(self):
