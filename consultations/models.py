@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .cursors import comment_link
+
 # "Anywhere on Earth" is UTC-12: a date has not ended anywhere until it ends there.
 ANYWHERE_ON_EARTH = dt_timezone(timedelta(hours=-12), "AoE")
 
@@ -243,18 +245,22 @@ class Comment(models.Model):
                 condition=Q(root__isnull=True),
                 name="consultations_comment_threads",
             ),
+            # The same for the most-replied-first order: a page after a cursor
+            # starts where the cursor points instead of sorting every thread.
+            models.Index(
+                fields=["consultation", "recommendation", "reply_count", "created_at", "id"],
+                condition=Q(root__isnull=True),
+                name="consultations_comment_replies",
+            ),
         ]
 
     def __str__(self):
         return f"#{self.pk}"
 
     def get_absolute_url(self):
-        return (
-            reverse(
-                "consultations:recommendation-detail",
-                args=[self.consultation_id, self.recommendation.slug],
-            )
-            + f"#comment-{self.pk}"
+        """The page of the debate that starts with this comment's thread."""
+        return comment_link(
+            self.consultation_id, self.recommendation.slug, self.pk, self.root_id or self.pk
         )
 
     @property

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from portal.page_cache import CSRF_PLACEHOLDER, page_cache_seconds, versioned, v
 from recommendations.models import Recommendation
 
 from . import selectors, services
+from .cursors import debate_url
 from .forms import (
     AuditLogFilterForm,
     CloseForm,
@@ -339,7 +340,7 @@ def _recommendation_context(
     *,
     comment_form: CommentForm | None = None,
     endorsement_form: EndorsementForm | None = None,
-    page_number=None,
+    cursor: str | None = None,
 ) -> dict:
     viewer = selectors.viewer_state(request.user, consultation, recommendation)
     sort = request.GET.get("sort", "oldest")
@@ -348,7 +349,7 @@ def _recommendation_context(
         recommendation,
         viewer=request.user,
         sort=sort,
-        page_number=page_number or request.GET.get("page", 1),
+        cursor=request.GET.get("cursor", "") if cursor is None else cursor,
         cached=True,
     )
     can_write = consultation.is_open and not viewer.is_suspended
@@ -594,11 +595,18 @@ def comment_create(request, pk, slug):
             form.add_error(None, error.message)
         else:
             sort = request.GET.get("sort", "oldest")
-            page_number = selectors.comment_page_number(comment, sort=sort)
-            url = comment_url(consultation, recommendation, comment, sort=sort, page=page_number)
+            # The page that shows the comment, found without counting threads.
+            cursor = selectors.comment_landing(comment, sort=sort)
+            url = debate_url(
+                consultation.pk,
+                recommendation.slug,
+                sort=sort,
+                cursor=cursor,
+                comment_id=comment.pk,
+            )
             if request.htmx:
                 context = _recommendation_context(
-                    request, consultation, recommendation, page_number=page_number
+                    request, consultation, recommendation, cursor=cursor
                 )
                 context["posted_comment"] = comment
                 return render(request, "consultations/_comments.html", context)
@@ -619,25 +627,8 @@ def comment_create(request, pk, slug):
     return render(request, template, context)
 
 
-def comment_url(consultation, recommendation, comment, sort=None, page: int = 1) -> str:
-    url = reverse(
-        "consultations:recommendation-detail", args=[consultation.pk, recommendation.slug]
-    )
-    query = {}
-    if sort in ("newest", "replies"):
-        query["sort"] = sort
-    if page > 1:
-        query["page"] = page
-    if query:
-        url += "?" + urlencode(query)
-    return f"{url}#comment-{comment.pk}"
-
-
 def _back_to(comment: Comment) -> str:
-    return reverse(
-        "consultations:recommendation-detail",
-        args=[comment.consultation_id, comment.recommendation.slug],
-    ) + (f"#comment-{comment.pk}")
+    return comment.get_absolute_url()
 
 
 def comment_reply(request, pk):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership, Organisation
+from consultations.cursors import comment_link
 from consultations.models import (
     Activity,
     Comment,
@@ -326,10 +327,10 @@ class Window:
         comments = {}
         if comment_ids:
             comments = {
-                pk: (body, hidden_at, deleted_at)
-                for pk, body, hidden_at, deleted_at in Comment.objects.filter(
+                pk: (body, hidden_at, deleted_at, root_id)
+                for pk, body, hidden_at, deleted_at, root_id in Comment.objects.filter(
                     pk__in=comment_ids
-                ).values_list("pk", "body", "hidden_at", "deleted_at")
+                ).values_list("pk", "body", "hidden_at", "deleted_at", "root_id")
             }
         self.comment_ids = set(comments)
         User = get_user_model()
@@ -405,7 +406,16 @@ class Window:
                     )
                 url = self.sections[key].url
                 if type_id == comment_type:
-                    url += f"#comment-{target_id}"
+                    # The page that starts with the comment's thread, however deep.
+                    recommendation = recommendations[recommendation_id]
+                    url = absolute(
+                        comment_link(
+                            consultation_id,
+                            recommendation.slug,
+                            target_id,
+                            comment[3] or target_id,
+                        )
+                    )
             elif type_id not in known:
                 obj = objects.get((type_id, target_id))
                 # Gone, hidden or deleted since: never sent.

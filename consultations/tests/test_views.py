@@ -599,7 +599,8 @@ def test_new_comment_lands_on_the_page_that_shows_it(client, consultation, recom
     client.force_login(person)
     response = client.post(comment_url(consultation, recommendation), {"body": "Late thought."})
     comment = Comment.objects.get(body="Late thought.")
-    assert response["Location"].endswith(f"?page=3#comment-{comment.pk}")
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    assert "page=" not in response["Location"]
     assert "Late thought." in client.get(response["Location"]).content.decode()
     response = client.post(
         comment_url(consultation, recommendation),
