@@ -577,10 +577,6 @@ def comment_create(
         organisation=organisation,
         body=body,
     )
-    _bump_stats(consultation, recommendation, comment_count=1)
-    _bump(Consultation, consultation.pk, comment_count=1)
-    if root is not None:
-        _bump(Comment, root.pk, reply_count=1)
     _record_participation(consultation, by, organisation)
     activity_record(
         verb=Verb.COMMENT_REPLIED if parent else Verb.COMMENT_POSTED,
@@ -596,6 +592,12 @@ def comment_create(
 
         # The outbox row commits with the reply, so a broker outage cannot lose it.
         comment_reply_notify(comment=comment)
+    # The counters last: every comment in the consultation updates the same
+    # consultation row, whose lock is held from here until the commit.
+    if root is not None:
+        _bump(Comment, root.pk, reply_count=1)
+    _bump_stats(consultation, recommendation, comment_count=1)
+    _bump(Consultation, consultation.pk, comment_count=1)
     return comment
 
 
@@ -975,10 +977,10 @@ def endorsement_set(
             _("Please keep it under %(limit)d characters.") % {"limit": STATEMENT_MAX_LENGTH}
         )
 
-    stats = _stats_locked(consultation, recommendation)
-    # Counters are locked above, so the row below cannot appear or change
-    # under this transaction; the savepoint still guards against any writer
-    # that bypasses the counters.
+    # The organisation's row is locked, or created under the unique constraint,
+    # before its previous stance is read: two writers for one organisation
+    # take turns, and the counters move by what each one changed. Other
+    # organisations' stances on the same recommendation do not wait.
     endorsement = (
         Endorsement.objects.select_for_update()
         .filter(consultation=consultation, recommendation=recommendation, organisation=organisation)
@@ -1031,10 +1033,6 @@ def endorsement_set(
         deltas[STANCE_COUNTER[previous_stance]] = -1
     deltas[STANCE_COUNTER[stance]] = deltas.get(STANCE_COUNTER[stance], 0) + 1
     deltas = {name: delta for name, delta in deltas.items() if delta}
-    if deltas:
-        _bump(RecommendationStats, stats.pk, **deltas)
-    if not previous_stance:
-        _bump(Consultation, consultation.pk, endorsement_count=1)
     EndorsementChange.objects.create(
         endorsement=endorsement, stance=stance, statement=statement, cosigned=cosign, by=by
     )
@@ -1048,6 +1046,11 @@ def endorsement_set(
         recommendation=recommendation,
         data={"stance": stance, "previous_stance": previous_stance},
     )
+    # The shared counters last, so their row locks are held only until the commit.
+    if deltas:
+        _bump_stats(consultation, recommendation, **deltas)
+    if not previous_stance:
+        _bump(Consultation, consultation.pk, endorsement_count=1)
     return endorsement
 
 
@@ -1057,15 +1060,12 @@ def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
     consultation = endorsement.consultation
     _require_participant(by, consultation)
     _require_representative(by, endorsement.organisation)
-    stats = _stats_locked(consultation, endorsement.recommendation)
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.is_active:
         raise ConsultationError(_("This stance has already been withdrawn."), kind="conflict")
     endorsement.withdrawn_at = timezone.now()
     endorsement.updated_at = endorsement.withdrawn_at
     endorsement.save(update_fields=["withdrawn_at", "updated_at"])
-    _bump(RecommendationStats, stats.pk, **{STANCE_COUNTER[endorsement.stance]: -1})
-    _bump(Consultation, consultation.pk, endorsement_count=-1)
     EndorsementChange.objects.create(endorsement=endorsement, withdrawn=True, by=by)
     activity_record(
         verb=Verb.ENDORSEMENT_WITHDRAWN,
@@ -1076,6 +1076,10 @@ def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
         recommendation=endorsement.recommendation,
         data={"previous_stance": endorsement.stance},
     )
+    _bump_stats(
+        consultation, endorsement.recommendation, **{STANCE_COUNTER[endorsement.stance]: -1}
+    )
+    _bump(Consultation, consultation.pk, endorsement_count=-1)
     return endorsement
 
 

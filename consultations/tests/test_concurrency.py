@@ -1,4 +1,4 @@
-"""Twenty simultaneous endorsements by one organisation leave exactly one."""
+"""Simultaneous stances: one row per organisation, and counters that match the rows."""
 
 import random
 import threading
@@ -92,3 +92,62 @@ def test_concurrent_endorsements_leave_exactly_one():
     assert EndorsementChange.objects.filter(endorsement=endorsement).exists()
     consultation.refresh_from_db()
     assert consultation.endorsement_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
+    """Ten organisations take, change and withdraw stances at once on one recommendation."""
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    memberships = [MembershipFactory() for _n in range(10)]
+    barrier = threading.Barrier(len(memberships))
+    errors: list[str] = []
+
+    def with_retries(action) -> None:
+        for _retry in range(200):
+            try:
+                action()
+                return
+            except OperationalError as error:  # SQLite's single writer, as above
+                if "locked" not in str(error):
+                    raise
+                time.sleep(random.uniform(0.001, 0.02))
+        raise AssertionError("still locked after 200 attempts")
+
+    def act(index: int) -> None:
+        membership = memberships[index]
+        by = type(membership.user).objects.get(pk=membership.user_id)
+        try:
+            barrier.wait(timeout=10)
+            for stance in (Stance.SUPPORT, Stance.OPPOSE, Stance.RESERVATIONS)[: 1 + index % 3]:
+                with_retries(
+                    lambda stance=stance: services.endorsement_set(
+                        consultation=consultation,
+                        recommendation=recommendation,
+                        organisation=membership.organisation,
+                        stance=stance,
+                        statement="" if stance == Stance.SUPPORT else "Our reasons.",
+                        by=by,
+                    )
+                )
+            if index % 4 == 0:
+                endorsement = Endorsement.objects.get(organisation=membership.organisation)
+                with_retries(lambda: services.endorsement_withdraw(endorsement=endorsement, by=by))
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(i,)) for i in range(len(memberships))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    stats = RecommendationStats.objects.get()
+    active = Endorsement.objects.active()
+    for stance, counter in STANCE_COUNTER.items():
+        assert getattr(stats, counter) == active.filter(stance=stance).count(), stance
+    consultation.refresh_from_db()
+    assert consultation.endorsement_count == active.count() == 7
