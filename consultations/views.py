@@ -105,9 +105,9 @@ def portal_moderators_only(view):
     return wrapped
 
 
-def _consultation(pk: int) -> Consultation:
+def _consultation(pk: int, *, cached: bool = False) -> Consultation:
     try:
-        return selectors.consultation_get(pk)
+        return selectors.consultation_get(pk, cached=cached)
     except Consultation.DoesNotExist:
         raise Http404 from None
 
@@ -151,7 +151,7 @@ def consultation_list(request):
 
 
 def consultation_detail(request, pk):
-    consultation = _consultation(pk)
+    consultation = _consultation(pk, cached=True)
     return render(
         request,
         "consultations/consultation_detail.html",
@@ -159,7 +159,7 @@ def consultation_detail(request, pk):
             "consultation": consultation,
             "figures": selectors.consultation_figures(consultation),
             "recommendations": selectors.consultation_recommendation_rows(consultation),
-            "viewer": selectors.viewer_state(request.user, consultation),
+            "viewer": selectors.viewer_state(request.user, consultation, cached=True),
             "closed_message": None
             if consultation.is_open
             else consultation_closed_message(consultation),
@@ -342,7 +342,7 @@ def _recommendation_context(
     endorsement_form: EndorsementForm | None = None,
     cursor: str | None = None,
 ) -> dict:
-    viewer = selectors.viewer_state(request.user, consultation, recommendation)
+    viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
     sort = request.GET.get("sort", "oldest")
     comments = selectors.comment_threads(
         consultation,
@@ -555,7 +555,7 @@ def _recommendation_with_text(consultation, slug):
 
 
 def recommendation_detail(request, pk, slug):
-    consultation = _consultation(pk)
+    consultation = _consultation(pk, cached=True)
     recommendation = _recommendation_with_text(consultation, slug)
     context = _recommendation_context(request, consultation, recommendation)
     if request.htmx and request.GET.get("fragment") == "comments":

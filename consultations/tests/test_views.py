@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import mfa_enable
-from consultations import services
+from consultations import selectors, services
 from consultations.models import (
     Comment,
     Consultation,
@@ -202,11 +202,15 @@ def test_recommendation_page_constant_queries(client, consultation, django_asser
     )
     viewer = MembershipFactory(organisation=organisations[0]).user
     client.force_login(viewer)
-    with django_assert_max_num_queries(22):
+    # Nothing in the cache yet: every shared part is read from the database.
+    with django_assert_max_num_queries(23):
         response = client.get(detail_url(consultation, recommendation))
     assert response.status_code == 200
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         response = client.get(detail_url(consultation, recommendation) + "?sort=replies&page=2")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(23):
+        response = client.get(detail_url(consultation, recommendation) + "?statements=12")
     assert response.status_code == 200
     client.logout()
     with django_assert_max_num_queries(16):
@@ -722,6 +726,29 @@ def test_representative_sees_the_history_of_the_stance(
     history = response.context["endorsement_histories"][0].history
     assert [change.stance for change in history] == ["support", "oppose", "support"]
     assert "History of the stance of" in response.content.decode()
+
+
+def test_the_history_of_a_stance_shows_its_latest_changes_only(
+    client, consultation, recommendation, organisation, representative
+):
+    cycle = [("support", ""), ("oppose", "No."), ("reservations", "Perhaps.")]
+    for number in range(14):
+        stance, statement = cycle[number % 3]
+        services.endorsement_set(
+            consultation=consultation,
+            recommendation=recommendation,
+            organisation=organisation,
+            stance=stance,
+            statement=f"{statement} {number}" if statement else "",
+            by=representative,
+        )
+    client.force_login(representative)
+    response = client.get(detail_url(consultation, recommendation))
+    history = response.context["endorsement_histories"][0].history
+    assert len(history) == selectors.STANCE_HISTORY_SHOWN == 10
+    # The oldest four are left out; the rest stay in the order they happened.
+    assert [change.statement for change in history][-1] == "No. 13"
+    assert [change.stance for change in history] == [cycle[n % 3][0] for n in range(4, 14)]
 
 
 def test_odd_input_never_fails(client, consultation, recommendation, representative, moderator):
