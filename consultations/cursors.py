@@ -16,7 +16,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -85,9 +85,11 @@ def _key_in(sort: str, values) -> tuple | None:
                 return None
             try:
                 moment = datetime.fromisoformat(value)
-            except ValueError:
-                return None
-            if moment.tzinfo is None:
+                if moment.tzinfo is None:
+                    return None
+                # In UTC, as stored; a moment that has none (year 0) is refused.
+                moment = moment.astimezone(UTC)
+            except (ValueError, OverflowError):
                 return None
             key.append(moment)
         else:

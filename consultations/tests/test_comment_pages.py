@@ -159,6 +159,9 @@ def test_walk_by_the_links_of_the_page(client, consultation, recommendation):
             b'["a", "oldest", ["2026-01-01T00:00:00+00:00", 99999999999999999999999]]'
         ).decode(),
         base64.urlsafe_b64encode(b'["a", "replies", ["2026-01-01T00:00:00+00:00", 1]]').decode(),
+        base64.urlsafe_b64encode(b'["a", "oldest", ["0001-01-01T00:00:00+05:00", 1]]').decode(),
+        base64.urlsafe_b64encode(b'["b", "oldest", ["9999-12-31T23:59:59-05:00", 1]]').decode(),
+        base64.urlsafe_b64encode(b'["a", "oldest", ["2026-01-01T00:00:00+99:00", 1]]').decode(),
         base64.urlsafe_b64encode(b'["t", true]').decode(),
         base64.urlsafe_b64encode(b'["t", 999999]').decode(),
         base64.urlsafe_b64encode(b'["l"]').decode(),
