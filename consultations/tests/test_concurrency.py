@@ -151,3 +151,65 @@ def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
         assert getattr(stats, counter) == active.filter(stance=stance).count(), stance
     consultation.refresh_from_db()
     assert consultation.endorsement_count == active.count() == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_comments_keep_the_counters_exact(settings):
+    """Ten people post at once, first comments and replies, on a recommendation never written to.
+
+    The counters are added to by one UPDATE each, without reading them first;
+    the first writers race to create the counters row.
+    """
+    settings.CONSULTATIONS_COMMENT_RATE = None
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    root = services.comment_create(
+        consultation=consultation,
+        recommendation=recommendation,
+        body="Where it starts.",
+        by=MembershipFactory().user,
+    )
+    RecommendationStats.objects.all().delete()
+    people = [MembershipFactory().user for _n in range(10)]
+    barrier = threading.Barrier(len(people))
+    errors: list[str] = []
+
+    def post(index: int) -> None:
+        by = type(people[index]).objects.get(pk=people[index].pk)
+        try:
+            barrier.wait(timeout=10)
+            for number in range(3):
+                for _retry in range(200):
+                    try:
+                        services.comment_create(
+                            consultation=consultation,
+                            recommendation=recommendation,
+                            body=f"Comment {index}.{number}",
+                            parent=root if number % 2 else None,
+                            by=by,
+                        )
+                        break
+                    except OperationalError as error:  # SQLite's single writer
+                        if "locked" not in str(error):
+                            raise
+                        time.sleep(random.uniform(0.001, 0.02))
+                else:
+                    raise AssertionError("still locked after 200 attempts")
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    # The row was deleted after the first comment: it counts the 30 since.
+    assert RecommendationStats.objects.get().comment_count == 30
+    consultation.refresh_from_db()
+    root.refresh_from_db()
+    assert consultation.comment_count == 31
+    assert root.reply_count == 10
