@@ -557,20 +557,24 @@ def comment_threads(
     position = decode_cursor(cursor, sort)
     if position is None:
         cursor = ""
+    names = discussion_versions(consultation, recommendation)
     if cached:
-        names = discussion_versions(consultation, recommendation)
         data = versioned(
             names,
             ["threads", sort, cursor, str(per_page)],
             lambda: _thread_page(consultation, recommendation, sort, position, per_page),
         )
+    else:
+        data = _thread_page(consultation, recommendation, sort, position, per_page)
+    threads = data["threads"]
+    if data["previous"] is None and data["next"] is None:
+        count = len(threads)  # the whole debate is on this page: nothing to count
+    elif cached:
         count = versioned(
             names, ["thread-count"], lambda: _thread_count(consultation, recommendation)
         )
     else:
-        data = _thread_page(consultation, recommendation, sort, position, per_page)
         count = _thread_count(consultation, recommendation)
-    threads = data["threads"]
     replies_by_root = data["replies"]
     is_moderator = acts_as_moderator(viewer, consultation)
     now = timezone.now()
