@@ -83,7 +83,7 @@ def _set_comment_visibility(comments, viewer, consultation_moderator: dict) -> N
         key = comment.consultation_id
         if key not in consultation_moderator:
             consultation_moderator[key] = selectors.acts_as_moderator(viewer, comment.consultation)
-        selectors._set_visibility(comment, viewer, consultation_moderator[key], now)
+        selectors.set_comment_visibility(comment, viewer, consultation_moderator[key], now)
 
 
 # --- Forum meetings and consultations -------------------------------------------------

@@ -367,7 +367,7 @@ class CommentPage:
         return self.has_previous or self.has_next
 
 
-def _set_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:
+def set_comment_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:
     """Decide, per viewer, what of a comment is shown; no query."""
     is_author = bool(viewer and viewer.is_authenticated and comment.author_id == viewer.pk)
     comment.viewer_is_author = is_author
@@ -583,10 +583,10 @@ def comment_threads(
         answered = {r.parent_id for r in thread_replies if not r.is_deleted}
         root.replies = [r for r in thread_replies if not r.is_deleted or r.pk in answered]
         root.is_locked = root.locked_at is not None
-        _set_visibility(root, viewer, is_moderator, now)
+        set_comment_visibility(root, viewer, is_moderator, now)
         for reply in root.replies:
             reply.is_locked = root.is_locked
-            _set_visibility(reply, viewer, is_moderator, now)
+            set_comment_visibility(reply, viewer, is_moderator, now)
     return CommentPage(
         threads=threads,
         sort=sort,

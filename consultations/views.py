@@ -4,6 +4,7 @@ import hashlib
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -341,19 +342,83 @@ def _recommendation_context(
     comment_form: CommentForm | None = None,
     endorsement_form: EndorsementForm | None = None,
     cursor: str | None = None,
+    shared: bool = False,
 ) -> dict:
-    viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
+    """Everything the debate page shows.
+
+    With ``shared``, the page every signed-in reader of one kind shares: it
+    knows nothing of the reader, and their own parts are left as holes (see
+    _shared_debate_page).
+    """
+    if shared:
+        viewer = selectors.ViewerState()
+    else:
+        viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
     sort = request.GET.get("sort", "oldest")
     comments = selectors.comment_threads(
         consultation,
         recommendation,
-        viewer=request.user,
+        viewer=None if shared else request.user,
         sort=sort,
         cursor=request.GET.get("cursor", "") if cursor is None else cursor,
         cached=True,
     )
     can_write = consultation.is_open and not viewer.is_suspended
     _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
+    try:
+        select_template(["recommendations/_recommendation_content.html"])
+        has_content_template = True
+    except Exception:  # the recommendations app may not ship it
+        has_content_template = False
+    context = {
+        "consultation": consultation,
+        "recommendation": recommendation,
+        "session": recommendation.session,
+        "viewer": viewer,
+        "comments": comments,
+        "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
+        "synthesis": selectors.synthesis_get(consultation, recommendation, cached=True),
+        "can_write": can_write,
+        "closed_message": None
+        if consultation.is_open
+        else consultation_closed_message(consultation),
+        "has_content_template": has_content_template,
+        "sorts": [
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("replies", _("Most replies")),
+        ],
+    }
+    if shared:
+        # Marks the holes in the templates; no reader's token is written into it.
+        context["shell"] = True
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    else:
+        context.update(
+            _reader_parts(
+                request,
+                consultation,
+                recommendation,
+                viewer,
+                can_write,
+                comment_form=comment_form,
+                endorsement_form=endorsement_form,
+            )
+        )
+    return context
+
+
+def _reader_parts(
+    request,
+    consultation,
+    recommendation,
+    viewer,
+    can_write,
+    *,
+    comment_form: CommentForm | None = None,
+    endorsement_form: EndorsementForm | None = None,
+) -> dict:
+    """The parts of the debate page that depend on the reader: forms, own stances, co-signing."""
     endorsement_page = selectors.endorsement_page(
         consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
     )
@@ -394,17 +459,7 @@ def _recommendation_context(
             "cosign_organisations": viewer.representing_organisations,
         },
     )
-    try:
-        select_template(["recommendations/_recommendation_content.html"])
-        has_content_template = True
-    except Exception:  # the recommendations app may not ship it
-        has_content_template = False
     return {
-        "consultation": consultation,
-        "recommendation": recommendation,
-        "session": recommendation.session,
-        "viewer": viewer,
-        "comments": comments,
         "comment_form": comment_form,
         "endorsement_form": endorsement_form,
         "withdraw_form": WithdrawForm(
@@ -417,19 +472,120 @@ def _recommendation_context(
         "statements_html": statements_html,
         "endorsement_page": endorsement_page,
         "statements_query": statements_query.urlencode(),
-        "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
-        "synthesis": selectors.synthesis_get(consultation, recommendation, cached=True),
-        "can_write": can_write,
-        "closed_message": None
-        if consultation.is_open
-        else consultation_closed_message(consultation),
-        "has_content_template": has_content_template,
-        "sorts": [
-            ("oldest", _("Oldest first")),
-            ("newest", _("Newest first")),
-            ("replies", _("Most replies")),
-        ],
     }
+
+
+# The reader's own parts of a shared debate page: hole name -> template.
+_DEBATE_PAGE_HOLES = {
+    "account-nav": "includes/account_nav.html",
+    "banner": "accounts/includes/verification_banner.html",
+    "comment-form": "consultations/_comment_form.html",
+    "endorsement-box": "consultations/_endorsement_box.html",
+    "follow": "consultations/_follow_recommendation.html",
+}
+
+
+def _shared_debate_page(request, consultation, recommendation) -> HttpResponse | None:
+    """The debate page for a signed-in reader, built from the page readers of their kind share.
+
+    Signed-in readers who are neither moderators nor suspended see the same
+    page but for a few parts of their own: the account menu, the email
+    banner, the comment form, their organisations' stances, the co-signing
+    buttons, the follow button and their own comments. That page is rendered
+    once per kind of reader (able to write or not), language, time zone and
+    address, with those parts left as marked holes, and shared through the
+    cache under the debate's versions; each request renders only its reader's
+    parts into it. None when the page must be rendered whole (moderators,
+    suspended people, a message waiting, HTMX).
+    """
+    user = request.user
+    if (
+        not user.is_authenticated
+        or request.htmx
+        or not getattr(settings, "CONSULTATIONS_SHARED_PAGES", True)
+        or "messages" in request.COOKIES
+        or request.session.get("_messages")
+    ):
+        return None
+    viewer = selectors.viewer_state(user, consultation, recommendation, cached=True)
+    if viewer.is_moderator or viewer.is_suspended or user.is_portal_moderator:
+        return None
+    can_write = consultation.is_open
+
+    def render_shell() -> dict:
+        context = _recommendation_context(request, consultation, recommendation, shared=True)
+        html = render_to_string(
+            "consultations/recommendation_detail.html", context, request=request
+        )
+        authors = {
+            comment.pk: comment.author_id
+            for thread in context["comments"].threads
+            for comment in (thread, *thread.replies)
+        }
+        return {"html": html, "authors": authors}
+
+    shell = versioned(
+        [
+            f"consultation-meta:{consultation.pk}",
+            *selectors.discussion_versions(consultation, recommendation),
+        ],
+        [
+            "debate-shell",
+            request.get_full_path(),
+            get_language() or "",
+            timezone.get_current_timezone_name(),
+            str(can_write),
+        ],
+        render_shell,
+    )
+    parts = _reader_parts(request, consultation, recommendation, viewer, can_write)
+    context = {
+        **parts,
+        "consultation": consultation,
+        "recommendation": recommendation,
+        "viewer": viewer,
+        "can_write": can_write,
+        "form": parts["comment_form"],
+        "comments": {"sort": request.GET.get("sort", "oldest")},
+    }
+    html = shell["html"]
+    for hole, template in _DEBATE_PAGE_HOLES.items():
+        html = html.replace(
+            f"<!--hole:{hole}-->", render_to_string(template, context, request=request), 1
+        )
+    html = html.replace("<!--hole:statements-->", parts["statements_html"] or "", 1)
+    own = [pk for pk, author in shell["authors"].items() if author == user.pk]
+    if own:
+        html = _own_comments_into(request, consultation, viewer, can_write, html, own)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _own_comments_into(request, consultation, viewer, can_write, html: str, pks) -> str:
+    """Replace the reader's own comments in a shared page with their author's view of them."""
+    now = timezone.now()
+    comments = Comment.objects.filter(pk__in=pks).select_related(
+        "author", "organisation", "root", "parent__author"
+    )
+    for comment in comments:
+        thread = comment.root or comment
+        comment.is_locked = thread.locked_at is not None
+        selectors.set_comment_visibility(comment, request.user, False, now)
+        rendered = render_to_string(
+            "consultations/_comment.html",
+            {
+                "comment": comment,
+                "consultation": consultation,
+                "viewer": viewer,
+                "can_write": can_write,
+            },
+            request=request,
+        )
+        start, end = f"<!--c:{comment.pk}-->", f"<!--/c:{comment.pk}-->"
+        before, found, rest = html.partition(start)
+        if found:
+            _old, _end, after = rest.partition(end)
+            html = before + rendered + after
+    return html
 
 
 def _shared_fragment_prefix(request, consultation, recommendation, *parts) -> str | None:
@@ -557,6 +713,9 @@ def _recommendation_with_text(consultation, slug):
 def recommendation_detail(request, pk, slug):
     consultation = _consultation(pk, cached=True)
     recommendation = _recommendation_with_text(consultation, slug)
+    shared = _shared_debate_page(request, consultation, recommendation)
+    if shared is not None:
+        return shared
     context = _recommendation_context(request, consultation, recommendation)
     if request.htmx and request.GET.get("fragment") == "comments":
         return render(request, "consultations/_comments.html", context)
