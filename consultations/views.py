@@ -475,14 +475,10 @@ def _reader_parts(
     }
 
 
-# The reader's own parts of a shared debate page: hole name -> template.
-_DEBATE_PAGE_HOLES = {
-    "account-nav": "includes/account_nav.html",
-    "banner": "accounts/includes/verification_banner.html",
-    "comment-form": "consultations/_comment_form.html",
-    "endorsement-box": "consultations/_endorsement_box.html",
-    "follow": "consultations/_follow_recommendation.html",
-}
+# The reader's own parts of a shared debate page, in the order
+# consultations/_debate_holes.html renders them, one rendering for all.
+_DEBATE_PAGE_HOLES = ("account-nav", "banner", "comment-form", "endorsement-box", "follow")
+_HOLE_SEPARATOR = "<!--end of hole-->"
 
 
 def _shared_debate_page(request, consultation, recommendation) -> HttpResponse | None:
@@ -549,10 +545,9 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
         "comments": {"sort": request.GET.get("sort", "oldest")},
     }
     html = shell["html"]
-    for hole, template in _DEBATE_PAGE_HOLES.items():
-        html = html.replace(
-            f"<!--hole:{hole}-->", render_to_string(template, context, request=request), 1
-        )
+    filled = render_to_string("consultations/_debate_holes.html", context, request=request)
+    for hole, part in zip(_DEBATE_PAGE_HOLES, filled.split(_HOLE_SEPARATOR), strict=True):
+        html = html.replace(f"<!--hole:{hole}-->", part, 1)
     html = html.replace("<!--hole:statements-->", parts["statements_html"] or "", 1)
     own = [pk for pk, author in shell["authors"].items() if author == user.pk]
     if own:
