@@ -640,6 +640,20 @@ def speaking_organisations(viewer) -> list:
     ]
 
 
+def representing_organisations(viewer) -> list:
+    """The verified organisations a person may take stances for (one query, none if read already).
+
+    What setting, co-signing or withdrawing a stance needs of viewer_state.
+    """
+    if not viewer or not viewer.is_authenticated:
+        return []
+    return [
+        membership.organisation
+        for membership in user_memberships(viewer)
+        if membership.organisation.is_verified and membership.is_representative
+    ]
+
+
 @dataclass
 class ViewerState:
     """What the signed-in person may do on a page, computed once per request."""

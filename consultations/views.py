@@ -875,12 +875,11 @@ def endorsement_set(request, pk, slug):
     denied = _login_required(request)
     if denied:
         return denied
-    viewer = selectors.viewer_state(request.user, consultation, recommendation)
+    # Only the organisations one may act for are needed to take a stance.
+    representing = selectors.representing_organisations(request.user)
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
     if "endorsement" in request.POST:
-        form = CosignForm(
-            request.POST, organisations=viewer.representing_organisations, user=request.user
-        )
+        form = CosignForm(request.POST, organisations=representing, user=request.user)
         if not form.is_valid():
             messages.error(request, _("Choose the organisation that co-signs."))
             return redirect(url)
@@ -902,9 +901,7 @@ def endorsement_set(request, pk, slug):
             return _refused(request, error, url)
         messages.success(request, _("Your organisation has co-signed this statement."))
         return redirect(url)
-    form = EndorsementForm(
-        request.POST, organisations=viewer.representing_organisations, user=request.user
-    )
+    form = EndorsementForm(request.POST, organisations=representing, user=request.user)
     if form.is_valid():
         try:
             services.endorsement_set(

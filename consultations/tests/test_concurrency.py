@@ -103,11 +103,10 @@ def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
     barrier = threading.Barrier(len(memberships))
     errors: list[str] = []
 
-    def with_retries(action) -> None:
+    def with_retries(action):
         for _retry in range(2000):
             try:
-                action()
-                return
+                return action()
             except OperationalError as error:  # SQLite's single writer, as above
                 if "locked" not in str(error):
                     raise
@@ -116,8 +115,8 @@ def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
 
     def act(index: int) -> None:
         membership = memberships[index]
-        by = type(membership.user).objects.get(pk=membership.user_id)
         try:
+            by = with_retries(lambda: type(membership.user).objects.get(pk=membership.user_id))
             barrier.wait(timeout=60)
             for stance in (Stance.SUPPORT, Stance.OPPOSE, Stance.RESERVATIONS)[: 1 + index % 3]:
                 with_retries(
@@ -131,7 +130,9 @@ def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
                     )
                 )
             if index % 4 == 0:
-                endorsement = Endorsement.objects.get(organisation=membership.organisation)
+                endorsement = with_retries(
+                    lambda: Endorsement.objects.get(organisation=membership.organisation)
+                )
                 with_retries(lambda: services.endorsement_withdraw(endorsement=endorsement, by=by))
         except Exception as error:
             errors.append(repr(error))
