@@ -719,7 +719,9 @@ def recommendation_detail(request, pk, slug):
 
 @require_POST
 def comment_create(request, pk, slug):
-    consultation = _consultation(pk)
+    # As fresh as a read from the database: a change to the consultation or its
+    # moderators bumps its version before it commits, and again after.
+    consultation = _consultation(pk, cached=True)
     recommendation = _recommendation_with_text(consultation, slug)
     denied = _login_required(request)
     if denied:
@@ -870,7 +872,9 @@ def comment_flag(request, pk):
 
 @require_POST
 def endorsement_set(request, pk, slug):
-    consultation = _consultation(pk)
+    # As fresh as a read from the database: a change to the consultation or its
+    # moderators bumps its version before it commits, and again after.
+    consultation = _consultation(pk, cached=True)
     recommendation = _recommendation_with_text(consultation, slug)
     denied = _login_required(request)
     if denied:
