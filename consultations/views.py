@@ -1,6 +1,7 @@
 """Pages for consultations: thin views over the selectors and services."""
 
 import hashlib
+import re
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -419,12 +421,26 @@ def _reader_parts(
     endorsement_form: EndorsementForm | None = None,
 ) -> dict:
     """The parts of the debate page that depend on the reader: forms, own stances, co-signing."""
-    endorsement_page = selectors.endorsement_page(
-        consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
-    )
-    endorsements = list(endorsement_page.object_list)
+    statements_number = request.GET.get("statements", 1)
     statements_query = request.GET.copy()
     statements_query.pop("statements", None)
+    representing_ids = {org.pk for org in viewer.representing_organisations}
+
+    def load_statements() -> list:
+        rows = list(endorsement_page.object_list)
+        for endorsement in rows:
+            endorsement.can_cosign = _cosignable(endorsement) and bool(
+                representing_ids - {endorsement.organisation_id}
+            )
+        return rows
+
+    # Read only when the page of statements is not in the shared cache already.
+    endorsement_page = SimpleLazyObject(
+        lambda: selectors.endorsement_page(
+            consultation, recommendation, page_number=statements_number, cached=True
+        )
+    )
+    endorsements = SimpleLazyObject(load_statements)
     if comment_form is None:
         comment_form = CommentForm(organisations=viewer.speaking_organisations, user=request.user)
     own = next(iter(viewer.endorsements.values()), None)
@@ -439,25 +455,15 @@ def _reader_parts(
         endorsement_form = EndorsementForm(
             organisations=viewer.representing_organisations, user=request.user, initial=initial
         )
-    representing_ids = {org.pk for org in viewer.representing_organisations}
-    for endorsement in endorsements:
-        endorsement.can_cosign = (
-            endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE)
-            and endorsement.cosigned_id is None
-            and bool(representing_ids - {endorsement.organisation_id})
-        )
     statements_html = _statements_fragment(
         request,
         consultation,
         recommendation,
         viewer,
         can_write,
-        {
-            "endorsements": endorsements,
-            "endorsement_page": endorsement_page,
-            "statements_query": statements_query.urlencode(),
-            "cosign_organisations": viewer.representing_organisations,
-        },
+        statements_number,
+        statements_query.urlencode(),
+        endorsement_page,
     )
     return {
         "comment_form": comment_form,
@@ -606,10 +612,26 @@ def _shared_fragment_prefix(request, consultation, recommendation, *parts) -> st
     ).hexdigest()
 
 
-def _statements_fragment(request, consultation, recommendation, viewer, can_write, context):
-    """The page of statements, shared by readers who may co-sign as the same organisations."""
+def _cosignable(endorsement) -> bool:
+    """A statement of reservations or opposition of its own, which others may co-sign."""
+    return (
+        endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE) and not endorsement.cosigned_id
+    )
+
+
+_COSIGN_HOLE = re.compile(r"<!--cosign:(\d+):(\d+)-->")
+
+
+def _statements_fragment(
+    request, consultation, recommendation, viewer, can_write, number, query, endorsement_page
+):
+    """The page of statements every signed-in reader of a kind shares, or None for moderators.
+
+    Where a statement may be co-signed, the shared HTML holds a marker that
+    becomes this reader's co-signing form when they represent an organisation
+    other than the statement's.
+    """
     user = request.user
-    representing = sorted(org.pk for org in viewer.representing_organisations)
     prefix = _shared_fragment_prefix(
         request,
         consultation,
@@ -617,19 +639,24 @@ def _statements_fragment(request, consultation, recommendation, viewer, can_writ
         "statements",
         user.is_authenticated,
         can_write,
-        representing,
-        context["endorsement_page"].number,
-        context["statements_query"],
+        number,
+        query,
     )
     if prefix is None:
         return None
     key = f"statements-html:{prefix}"
     html = cache.get(key)
     if html is None:
+        endorsements = list(endorsement_page.object_list)
+        for endorsement in endorsements:
+            endorsement.can_cosign = _cosignable(endorsement)
         html = render_to_string(
             "consultations/_statements.html",
             {
-                **context,
+                "endorsements": endorsements,
+                "endorsement_page": endorsement_page,
+                "statements_query": query,
+                "cosign_holes": True,
                 "consultation": consultation,
                 "recommendation": recommendation,
                 "can_write": can_write,
@@ -639,8 +666,32 @@ def _statements_fragment(request, consultation, recommendation, viewer, can_writ
             },
         )
         cache.set(key, html, timeout=page_cache_seconds() or 60)
+    representing = viewer.representing_organisations
+    forms: dict = {}
+
+    def cosign_form(match) -> str:
+        pk, organisation_id = match.group(1), int(match.group(2))
+        if not {org.pk for org in representing} - {organisation_id}:
+            return ""
+        # One rendering serves every statement of an organisation the reader does not represent.
+        own = organisation_id if any(org.pk == organisation_id for org in representing) else None
+        if own not in forms:
+            forms[own] = render_to_string(
+                "consultations/_cosign_form.html",
+                {
+                    "endorsement": {"pk": "\x00", "organisation_id": own},
+                    "cosign_organisations": representing,
+                    "consultation": consultation,
+                    "recommendation": recommendation,
+                    "request": request,
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+            )
+        return forms[own].replace("\x00", pk)
+
+    html = _COSIGN_HOLE.sub(cosign_form, html)
     html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html)  # noqa: S308 - rendered by the template above
+    return mark_safe(html)  # noqa: S308 - rendered by the templates above
 
 
 def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):

@@ -201,3 +201,20 @@ def test_each_reader_gets_a_working_token_of_their_own(url, consultation, recomm
         "consultations:recommendation-follow", args=[consultation.pk, recommendation.slug]
     )
     assert reader.post(follow, {"follow": "1", "csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_co_signing_is_offered_on_others_statements_only(url, consultation, debate):
+    opposing = {person: person.memberships.get().organisation for person in (debate[1], debate[3])}
+    statements = {
+        organisation: consultation.endorsements.get(organisation=organisation)
+        for organisation in opposing.values()
+    }
+    signed_in(UserFactory()).get(url)
+    for person, organisation in opposing.items():
+        page = signed_in(person).get(url).content.decode()
+        for other, statement in statements.items():
+            offered = f'name="endorsement" value="{statement.pk}"' in page
+            assert offered == (other != organisation)
+    # A reader who represents no organisation is offered nothing.
+    page = signed_in(UserFactory()).get(url).content.decode()
+    assert 'name="endorsement"' not in page
