@@ -29,7 +29,13 @@ from accounts.middleware import mfa_setup_redirect
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
-from portal.page_cache import CSRF_PLACEHOLDER, page_cache_seconds, versioned, versions
+from portal.page_cache import (
+    CSRF_PLACEHOLDER,
+    page_cache_seconds,
+    reader_version,
+    versioned,
+    versions,
+)
 from recommendations.models import Recommendation
 
 from . import selectors, services
@@ -550,42 +556,91 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
         "form": parts["comment_form"],
         "comments": {"sort": request.GET.get("sort", "oldest")},
     }
+
+    def render_holes() -> list[str]:
+        filled = render_to_string(
+            "consultations/_debate_holes.html",
+            {**context, "csrf_token": CSRF_PLACEHOLDER},
+            request=request,
+        )
+        return filled.split(_HOLE_SEPARATOR)
+
+    # The reader's own parts change only with them, their stances or the debate.
+    holes = versioned(
+        [
+            f"consultation-meta:{consultation.pk}",
+            reader_version(user.pk),
+            *selectors.discussion_versions(consultation, recommendation),
+        ],
+        [
+            "debate-holes",
+            str(user.pk),
+            str(consultation.pk),
+            recommendation.slug,
+            get_language() or "",
+            timezone.get_current_timezone_name(),
+            str(can_write),
+            context["comments"]["sort"],
+        ],
+        render_holes,
+    )
     html = shell["html"]
-    filled = render_to_string("consultations/_debate_holes.html", context, request=request)
-    for hole, part in zip(_DEBATE_PAGE_HOLES, filled.split(_HOLE_SEPARATOR), strict=True):
+    for hole, part in zip(_DEBATE_PAGE_HOLES, holes, strict=True):
         html = html.replace(f"<!--hole:{hole}-->", part, 1)
     html = html.replace("<!--hole:statements-->", parts["statements_html"] or "", 1)
     own = [pk for pk, author in shell["authors"].items() if author == user.pk]
     if own:
-        html = _own_comments_into(request, consultation, viewer, can_write, html, own)
+        html = _own_comments_into(
+            request, consultation, recommendation, viewer, can_write, html, own
+        )
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
-def _own_comments_into(request, consultation, viewer, can_write, html: str, pks) -> str:
-    """Replace the reader's own comments in a shared page with their author's view of them."""
-    now = timezone.now()
-    comments = Comment.objects.filter(pk__in=pks).select_related(
-        "author", "organisation", "root", "parent__author"
+def _own_comments_into(
+    request, consultation, recommendation, viewer, can_write, html: str, pks
+) -> str:
+    """Replace the reader's own comments in a shared page with their author's view of them.
+
+    That view is kept in the cache too, under the debate's versions, for its
+    author alone.
+    """
+    user = request.user
+    prefix = _shared_fragment_prefix(
+        request, consultation, recommendation, "own-comment", user.pk, can_write
     )
-    for comment in comments:
-        thread = comment.root or comment
-        comment.is_locked = thread.locked_at is not None
-        selectors.set_comment_visibility(comment, request.user, False, now)
-        rendered = render_to_string(
-            "consultations/_comment.html",
-            {
-                "comment": comment,
-                "consultation": consultation,
-                "viewer": viewer,
-                "can_write": can_write,
-            },
-            request=request,
+    keys = {f"own-comment-html:{prefix}:{pk}": pk for pk in pks}
+    found = cache.get_many(list(keys))
+    rendered = {keys[key]: value for key, value in found.items()}
+    missing = [pk for pk in pks if pk not in rendered]
+    if missing:
+        now = timezone.now()
+        fresh = {}
+        comments = Comment.objects.filter(pk__in=missing).select_related(
+            "author", "organisation", "root", "parent__author"
         )
-        start, end = f"<!--c:{comment.pk}-->", f"<!--/c:{comment.pk}-->"
-        before, found, rest = html.partition(start)
-        if found:
-            _old, _end, after = rest.partition(end)
-            html = before + rendered + after
+        for comment in comments:
+            thread = comment.root or comment
+            comment.is_locked = thread.locked_at is not None
+            selectors.set_comment_visibility(comment, user, False, now)
+            rendered[comment.pk] = fresh[f"own-comment-html:{prefix}:{comment.pk}"] = (
+                render_to_string(
+                    "consultations/_comment.html",
+                    {
+                        "comment": comment,
+                        "consultation": consultation,
+                        "viewer": viewer,
+                        "can_write": can_write,
+                        "csrf_token": CSRF_PLACEHOLDER,
+                    },
+                    request=request,
+                )
+            )
+        cache.set_many(fresh, timeout=page_cache_seconds() or 60)
+    for pk, comment_html in rendered.items():
+        before, found_start, rest = html.partition(f"<!--c:{pk}-->")
+        if found_start:
+            _old, _end, after = rest.partition(f"<!--/c:{pk}-->")
+            html = before + comment_html + after
     return html
 
 

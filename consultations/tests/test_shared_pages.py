@@ -218,3 +218,34 @@ def test_co_signing_is_offered_on_others_statements_only(url, consultation, deba
     # A reader who represents no organisation is offered nothing.
     page = signed_in(UserFactory()).get(url).content.decode()
     assert 'name="endorsement"' not in page
+
+
+def test_a_readers_own_parts_follow_what_they_do_at_once(url, consultation, recommendation, debate):
+    person = debate[0]
+    organisation = person.memberships.get().organisation
+    reader = signed_in(person)
+    page = reader.get(url).content.decode()
+    assert "Follow this recommendation" in page
+    services.follow_set(recommendation=recommendation, by=person)
+    assert "Following: stop following" in reader.get(url).content.decode()
+    services.endorsement_set(
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation=organisation,
+        stance=Stance.OPPOSE,
+        statement="We changed our minds.",
+        by=person,
+    )
+    page = reader.get(url).content.decode()
+    assert "We changed our minds." in page
+    assert f"{organisation.name} currently: Oppose." in page
+
+
+def test_confirming_ones_email_removes_the_banner_at_once(url, debate):
+    reader = UserFactory(verified=False)
+    browser = signed_in(reader)
+    assert "verification-banner" in browser.get(url).content.decode()
+    address = reader.emailaddress_set.get()
+    address.verified = True
+    address.save()
+    assert "verification-banner" not in browser.get(url).content.decode()
