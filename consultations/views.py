@@ -427,6 +427,16 @@ def _reader_parts(
     endorsement_form: EndorsementForm | None = None,
 ) -> dict:
     """The parts of the debate page that depend on the reader: forms, own stances, co-signing."""
+    return {
+        **_statements_part(request, consultation, recommendation, viewer, can_write),
+        **_form_parts(
+            request, viewer, comment_form=comment_form, endorsement_form=endorsement_form
+        ),
+    }
+
+
+def _statements_part(request, consultation, recommendation, viewer, can_write) -> dict:
+    """The page of statements, with the reader's co-signing forms."""
     statements_number = request.GET.get("statements", 1)
     statements_query = request.GET.copy()
     statements_query.pop("statements", None)
@@ -446,7 +456,31 @@ def _reader_parts(
             consultation, recommendation, page_number=statements_number, cached=True
         )
     )
-    endorsements = SimpleLazyObject(load_statements)
+    return {
+        "endorsements": SimpleLazyObject(load_statements),
+        "endorsement_page": endorsement_page,
+        "statements_query": statements_query.urlencode(),
+        "statements_html": _statements_fragment(
+            request,
+            consultation,
+            recommendation,
+            viewer,
+            can_write,
+            statements_number,
+            statements_query.urlencode(),
+            endorsement_page,
+        ),
+    }
+
+
+def _form_parts(
+    request,
+    viewer,
+    *,
+    comment_form: CommentForm | None = None,
+    endorsement_form: EndorsementForm | None = None,
+) -> dict:
+    """The reader's forms and their organisations' own stances."""
     if comment_form is None:
         comment_form = CommentForm(organisations=viewer.speaking_organisations, user=request.user)
     own = next(iter(viewer.endorsements.values()), None)
@@ -461,16 +495,6 @@ def _reader_parts(
         endorsement_form = EndorsementForm(
             organisations=viewer.representing_organisations, user=request.user, initial=initial
         )
-    statements_html = _statements_fragment(
-        request,
-        consultation,
-        recommendation,
-        viewer,
-        can_write,
-        statements_number,
-        statements_query.urlencode(),
-        endorsement_page,
-    )
     return {
         "comment_form": comment_form,
         "endorsement_form": endorsement_form,
@@ -480,10 +504,6 @@ def _reader_parts(
         "cosign_organisations": viewer.representing_organisations,
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsement_histories": list(viewer.endorsements.values()),
-        "endorsements": endorsements,
-        "statements_html": statements_html,
-        "endorsement_page": endorsement_page,
-        "statements_query": statements_query.urlencode(),
     }
 
 
@@ -546,23 +566,21 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
         ],
         render_shell,
     )
-    parts = _reader_parts(request, consultation, recommendation, viewer, can_write)
-    context = {
-        **parts,
-        "consultation": consultation,
-        "recommendation": recommendation,
-        "viewer": viewer,
-        "can_write": can_write,
-        "form": parts["comment_form"],
-        "comments": {"sort": request.GET.get("sort", "oldest")},
-    }
+    sort = request.GET.get("sort", "oldest")
 
     def render_holes() -> list[str]:
-        filled = render_to_string(
-            "consultations/_debate_holes.html",
-            {**context, "csrf_token": CSRF_PLACEHOLDER},
-            request=request,
-        )
+        forms = _form_parts(request, viewer)
+        context = {
+            **forms,
+            "consultation": consultation,
+            "recommendation": recommendation,
+            "viewer": viewer,
+            "can_write": can_write,
+            "form": forms["comment_form"],
+            "comments": {"sort": sort},
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        filled = render_to_string("consultations/_debate_holes.html", context, request=request)
         return filled.split(_HOLE_SEPARATOR)
 
     # The reader's own parts change only with them, their stances or the debate.
@@ -580,14 +598,15 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
             get_language() or "",
             timezone.get_current_timezone_name(),
             str(can_write),
-            context["comments"]["sort"],
+            sort,
         ],
         render_holes,
     )
     html = shell["html"]
     for hole, part in zip(_DEBATE_PAGE_HOLES, holes, strict=True):
         html = html.replace(f"<!--hole:{hole}-->", part, 1)
-    html = html.replace("<!--hole:statements-->", parts["statements_html"] or "", 1)
+    statements = _statements_part(request, consultation, recommendation, viewer, can_write)
+    html = html.replace("<!--hole:statements-->", statements["statements_html"] or "", 1)
     own = [pk for pk, author in shell["authors"].items() if author == user.pk]
     if own:
         html = _own_comments_into(
