@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.page_cache import bump, reader_version
+
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -40,6 +42,7 @@ class UserPreferencesMiddleware:
             chosen = request.POST.get("language", "")
             if chosen in LANGUAGE_CODES and chosen != user.interface_language:
                 get_user_model().objects.filter(pk=user.pk).update(interface_language=chosen)
+                bump(reader_version(user.pk))
         return response
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.celery import enqueue_on_commit
+from portal.page_cache import bump, reader_version
 
 from .content import Digest, DigestBuilder, absolute
 from .models import (
@@ -508,6 +509,7 @@ def unsubscribe_apply(*, token: str):
         raise InvalidToken
     if what == DIGEST:
         User.objects.filter(pk=user_id).update(digest_frequency="off")
+        bump(reader_version(user_id))
         user.digest_frequency = "off"
     else:
         preference, _created = NotificationPreference.objects.select_for_update().get_or_create(

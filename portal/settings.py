@@ -139,8 +139,9 @@ if TESTING:
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the signed-in person from the cache.
+    "portal.auth.ModelBackend",
+    "portal.auth.AuthenticationBackend",
 ]
 
 # Internationalisation

@@ -296,17 +296,18 @@ def test_links_to_a_comment_land_on_its_thread(client, consultation, recommendat
     assert reply.get_absolute_url().endswith(f"#comment-{reply.pk}")
 
 
-def test_posting_a_comment_costs_twelve_queries(
+def test_posting_a_comment_costs_eleven_queries(
     client, consultation, recommendation, person, django_assert_num_queries
 ):
     RecommendationStats.objects.create(consultation=consultation, recommendation=recommendation)
     client.force_login(person)
     url = create_url(consultation, recommendation)
     client.post(url, {"body": "First."})  # fills the caches a page fills anyway
-    # Session (from the database without Redis), user, memberships, email check,
+    # Session (from the database without Redis), memberships, email check,
     # suspensions, the comment, two counters, participation, activity, and the
-    # savepoint around them; the consultation and its moderators come from the cache.
-    with django_assert_num_queries(12):
+    # savepoint around them; the person, the consultation and its moderators
+    # come from the cache.
+    with django_assert_num_queries(11):
         response = client.post(url, {"body": "Second."})
     assert response.status_code == 302
 

@@ -158,8 +158,9 @@ def test_a_second_signed_in_read_issues_only_the_session_and_account_queries(
     url = page_url(consultation, recommendation)
     reader = signed_in_client(UserFactory())
     reader.get(url)
-    # Without Redis the session itself is read from the database.
-    with django_assert_max_num_queries(2):
+    # Without Redis the session itself is read from the database; the person comes
+    # from the cache.
+    with django_assert_max_num_queries(1):
         assert reader.get(url)["X-Page-Cache"] == "hit"
 
 
@@ -369,3 +370,34 @@ def test_shared_statements_carry_each_readers_own_organisation_and_token(
     first, second = seen
     assert f'name="organisation" value="{second}"' not in seen[first]
     assert f'name="organisation" value="{first}"' not in seen[second]
+
+
+def test_a_changed_password_ends_the_other_sessions_at_once(consultation, recommendation):
+    url = page_url(consultation, recommendation)
+    person = UserFactory(display_name="Rosalind Password")
+    browser = signed_in_client(person)
+    assert "Rosalind Password" in browser.get(url).content.decode()
+    person.set_password("a-new-password-for-2026")
+    person.save()
+    page = browser.get(url).content.decode()
+    assert "Rosalind Password" not in page
+    assert "Log in" in page
+
+
+def test_a_deactivated_account_is_signed_out_at_once(consultation, recommendation):
+    url = page_url(consultation, recommendation)
+    person = UserFactory(display_name="Ignatius Deactivated")
+    browser = signed_in_client(person)
+    assert "Ignatius Deactivated" in browser.get(url).content.decode()
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert "Ignatius Deactivated" not in browser.get(url).content.decode()
+
+
+def test_choosing_a_language_while_signed_in_shows_at_once(consultation, recommendation):
+    url = page_url(consultation, recommendation)
+    # A language saved on the profile wins over the browser's; the switcher saves it.
+    browser = signed_in_client(UserFactory(interface_language="en"))
+    assert '<html lang="en">' in browser.get(url).content.decode()
+    browser.post(reverse("set_language"), {"language": "es", "next": url})
+    assert '<html lang="es">' in browser.get(url).content.decode()
