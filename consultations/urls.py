@@ -36,6 +36,11 @@ urlpatterns = [
         name="endorsement-withdraw",
     ),
     path(
+        "consultations/<int:pk>/recommendations/<slug:slug>/stances/<int:organisation_id>/history/",
+        views.endorsement_history,
+        name="endorsement-history",
+    ),
+    path(
         "consultations/<int:pk>/recommendations/<slug:slug>/follow/",
         views.recommendation_follow,
         name="recommendation-follow",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
+from accounts.rules import is_representative_of
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
@@ -1056,6 +1057,41 @@ def endorsement_set(request, pk, slug):
         else "consultations/recommendation_detail.html"
     )
     return render(request, template, context)
+
+
+STANCE_HISTORY_PER_PAGE = 50
+
+
+def endorsement_history(request, pk, slug, organisation_id):
+    """Every change of an organisation's stance, for its representatives and the moderators."""
+    consultation = _consultation(pk, cached=True)
+    recommendation = _recommendation(consultation, slug)
+    denied = _login_required(request)
+    if denied:
+        return denied
+    endorsement = get_object_or_404(
+        Endorsement.objects.select_related("organisation"),
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation_id=organisation_id,
+    )
+    if not (
+        is_representative_of(request.user, endorsement.organisation)
+        or selectors.acts_as_moderator(request.user, consultation)
+    ):
+        raise PermissionDenied
+    changes = endorsement.changes.select_related("by").order_by("created_at", "id")
+    page = Paginator(changes, STANCE_HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/endorsement_history.html",
+        {
+            "consultation": consultation,
+            "recommendation": recommendation,
+            "endorsement": endorsement,
+            "page": page,
+        },
+    )
 
 
 @require_POST

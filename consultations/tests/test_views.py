@@ -751,6 +751,54 @@ def test_the_history_of_a_stance_shows_its_latest_changes_only(
     assert [change.stance for change in history] == [cycle[n % 3][0] for n in range(4, 14)]
 
 
+def test_the_whole_history_of_a_stance_for_its_representatives_and_moderators(
+    client,
+    consultation,
+    recommendation,
+    organisation,
+    representative,
+    django_assert_max_num_queries,
+):
+    for number in range(60):
+        services.endorsement_set(
+            consultation=consultation,
+            recommendation=recommendation,
+            organisation=organisation,
+            stance="oppose" if number % 2 else "support",
+            statement=f"Reason {number}." if number % 2 else "",
+            by=representative,
+        )
+    url = reverse(
+        "consultations:endorsement-history",
+        args=[consultation.pk, recommendation.slug, organisation.pk],
+    )
+    client.force_login(representative)
+    assert url in client.get(detail_url(consultation, recommendation)).content.decode()
+    with django_assert_max_num_queries(12):
+        first = client.get(url)
+    assert first.status_code == 200
+    assert "Reason 1." in first.content.decode()
+    assert "Reason 59." not in first.content.decode()
+    with django_assert_max_num_queries(12):
+        second = client.get(url + "?page=2")
+    assert "Reason 59." in second.content.decode()
+    assert client.get(url + "?page=abc").status_code == 200
+    # A stranger is refused; a moderator of the consultation may read it.
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    moderator = ModeratorFactory()
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302
+    missing = reverse(
+        "consultations:endorsement-history",
+        args=[consultation.pk, recommendation.slug, organisation.pk + 1000],
+    )
+    client.force_login(representative)
+    assert client.get(missing).status_code == 404
+
+
 def test_odd_input_never_fails(client, consultation, recommendation, representative, moderator):
     client.force_login(representative)
     withdraw = reverse(
