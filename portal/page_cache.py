@@ -113,20 +113,16 @@ def versioned(names: list[str], parts: list[str], compute: Callable):
     """``compute()``, shared through the cache until one of ``names`` is bumped.
 
     For data that every viewer sees alike; what depends on the viewer is
-    decided by the caller on every request. The value is stored with the
-    versions it was computed under, so one round trip fetches both.
+    decided by the caller on every request.
     """
-    key = "data:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    version_keys = [VERSION_PREFIX + name for name in names]
-    found = cache.get_many([key, *version_keys])
-    stored = found.get(key)
-    current = [found.get(k) for k in version_keys]
-    if stored is not None and None not in current and stored[0] == current:
-        return stored[1]
-    # Read before computing: a write meanwhile leaves the value outdated.
-    current = _current_versions(found, version_keys)
-    value = compute()
-    cache.set(key, (current, value), timeout=page_cache_seconds() or 60)
+    key = (
+        "data:"
+        + hashlib.sha256("\x1f".join([*parts, *map(str, versions(names))]).encode()).hexdigest()
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=page_cache_seconds() or 60)
     return value
 
 
