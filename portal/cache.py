@@ -1,14 +1,32 @@
-"""The Redis cache backend, keeping one client per connection pool.
+"""The Redis cache backend: one client per connection pool, and reads that survive an outage.
 
 Django's backend builds a new ``redis.Redis`` for every cache operation, and
 its constructor fills a table of several hundred response callbacks: on a page
 that makes a dozen cache calls that costs more than the round trips. A client
 holds no connection of its own (the pool does) and is safe to share between
 threads, so one per pool is enough.
+
+When Redis cannot be reached, a read finds nothing, ``add`` adds nothing, a
+counter is missing (so rate limits let requests through) and a write is
+dropped, each logged: pages are rendered afresh from the database and
+sessions are read from it, instead of every page failing. Deleting still
+raises, so that signing in or out never seems to succeed while an old
+session stays in the cache.
 """
+
+import logging
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("portal.cache")
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+def _unavailable(operation: str, error: Exception) -> None:
+    logger.warning("Cache unavailable, %s skipped: %s", operation, error)
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -22,6 +40,55 @@ class RedisCacheClient(DjangoRedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    def get(self, key, default):
+        try:
+            return super().get(key, default)
+        except UNAVAILABLE as error:
+            _unavailable("get", error)
+            return default
+
+    def get_many(self, keys):
+        try:
+            return super().get_many(keys)
+        except UNAVAILABLE as error:
+            _unavailable("get_many", error)
+            return {}
+
+    def has_key(self, key):
+        try:
+            return super().has_key(key)
+        except UNAVAILABLE as error:
+            _unavailable("has_key", error)
+            return False
+
+    def add(self, key, value, timeout):
+        try:
+            return super().add(key, value, timeout)
+        except UNAVAILABLE as error:
+            _unavailable("add", error)
+            return False
+
+    def incr(self, key, delta):
+        try:
+            return super().incr(key, delta)
+        except UNAVAILABLE as error:
+            _unavailable("incr", error)
+            # As for a key that is not there: counters start again (rate limits let through).
+            raise ValueError(f"Key {key!r} not found: the cache is unavailable.") from error
+
+    def set(self, key, value, timeout):
+        try:
+            super().set(key, value, timeout)
+        except UNAVAILABLE as error:
+            _unavailable("set", error)
+
+    def set_many(self, data, timeout):
+        try:
+            return super().set_many(data, timeout)
+        except UNAVAILABLE as error:
+            _unavailable("set_many", error)
+            return list(data)
 
 
 class RedisCache(DjangoRedisCache):

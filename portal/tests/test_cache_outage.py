@@ -1,0 +1,41 @@
+"""With Redis out of reach, pages are rendered afresh and nobody's write is lost."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from consultations.models import Comment
+from consultations.tests.factories import (
+    ConsultationFactory,
+    MembershipFactory,
+    RecommendationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def redis_goes_down(settings):
+    # Nothing listens on port 1: every cache call is refused at once.
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+
+def test_reading_and_posting_go_on_while_redis_is_out_of_reach(client, settings, caplog):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    page = reverse(
+        "consultations:recommendation-detail", args=[consultation.pk, recommendation.slug]
+    )
+    reader = Client()
+    reader.force_login(MembershipFactory().user)  # signed in while Redis was up
+    redis_goes_down(settings)
+    assert client.get(page).status_code == 200
+    assert client.get(reverse("recommendations:recommendation-list")).status_code == 200
+    assert reader.get(page).status_code == 200
+    posted = reader.post(page + "comments/", {"body": "Posted while the cache is down."})
+    assert posted.status_code == 302
+    assert Comment.objects.filter(body="Posted while the cache is down.").exists()
+    assert "Posted while the cache is down." in reader.get(page).content.decode()
+    assert "Cache unavailable" in caplog.text
