@@ -22,6 +22,34 @@ from .factories import ConsultationFactory, MembershipFactory, RecommendationFac
 ATTEMPTS = 20
 
 
+def _retrying(action, on_retry=None):
+    """``action()``, tried again while SQLite reports its single writer busy.
+
+    SQLite has one writer per database, and the shared in-memory test database
+    reports a lock at once instead of waiting for it: the attempt is retried,
+    as a person would. PostgreSQL makes writers wait their turn instead.
+    """
+    for _retry in range(2000):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            if on_retry is not None:
+                on_retry()
+            time.sleep(random.uniform(0.001, 0.02))
+    raise AssertionError("still locked after 2000 attempts")
+
+
+def _at_once(count: int, target) -> None:
+    """Run ``target(0)`` to ``target(count - 1)`` in threads and wait for them all."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_endorsements_leave_exactly_one():
     consultation = ConsultationFactory()
@@ -34,35 +62,28 @@ def test_concurrent_endorsements_leave_exactly_one():
     lock = threading.Lock()
 
     def attempt(index: int) -> None:
-        by = type(user).objects.get(pk=user.pk)
+        def retried() -> None:
+            with lock:
+                lock_retries.append(index)
+
         outcome = "error: never ran"
         try:
-            barrier.wait(timeout=10)
-            for _retry in range(200):
-                try:
-                    services.endorsement_set(
-                        consultation=consultation,
-                        recommendation=recommendation,
-                        organisation=organisation,
-                        stance=Stance.SUPPORT if index % 2 else Stance.OPPOSE,
-                        statement="" if index % 2 else "Not without safeguards.",
-                        by=by,
-                    )
-                    outcome = "ok"
-                except ConsultationError:
-                    outcome = "refused"
-                except OperationalError as error:
-                    # SQLite has one writer per database, and the shared in-memory
-                    # test database reports a lock at once instead of waiting for
-                    # it: the attempt is retried, as a person would.
-                    if "locked" not in str(error):
-                        outcome = f"error: {error!r}"
-                    else:
-                        with lock:
-                            lock_retries.append(index)
-                        time.sleep(random.uniform(0.001, 0.02))
-                        continue
-                break
+            by = _retrying(lambda: type(user).objects.get(pk=user.pk))
+            barrier.wait(timeout=60)
+            _retrying(
+                lambda: services.endorsement_set(
+                    consultation=consultation,
+                    recommendation=recommendation,
+                    organisation=organisation,
+                    stance=Stance.SUPPORT if index % 2 else Stance.OPPOSE,
+                    statement="" if index % 2 else "Not without safeguards.",
+                    by=by,
+                ),
+                on_retry=retried,
+            )
+            outcome = "ok"
+        except ConsultationError:
+            outcome = "refused"
         except Exception as error:  # anything else would be a 500
             outcome = f"error: {error!r}"
         finally:
@@ -70,11 +91,7 @@ def test_concurrent_endorsements_leave_exactly_one():
         with lock:
             outcomes.append(outcome)
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(ATTEMPTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(ATTEMPTS, attempt)
 
     assert len(outcomes) == ATTEMPTS
     assert [o for o in outcomes if o.startswith("error")] == []
@@ -103,23 +120,13 @@ def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
     barrier = threading.Barrier(len(memberships))
     errors: list[str] = []
 
-    def with_retries(action):
-        for _retry in range(2000):
-            try:
-                return action()
-            except OperationalError as error:  # SQLite's single writer, as above
-                if "locked" not in str(error):
-                    raise
-                time.sleep(random.uniform(0.001, 0.02))
-        raise AssertionError("still locked after 2000 attempts")
-
     def act(index: int) -> None:
         membership = memberships[index]
         try:
-            by = with_retries(lambda: type(membership.user).objects.get(pk=membership.user_id))
+            by = _retrying(lambda: type(membership.user).objects.get(pk=membership.user_id))
             barrier.wait(timeout=60)
             for stance in (Stance.SUPPORT, Stance.OPPOSE, Stance.RESERVATIONS)[: 1 + index % 3]:
-                with_retries(
+                _retrying(
                     lambda stance=stance: services.endorsement_set(
                         consultation=consultation,
                         recommendation=recommendation,
@@ -130,20 +137,16 @@ def test_concurrent_stances_of_many_organisations_keep_the_counters_exact():
                     )
                 )
             if index % 4 == 0:
-                endorsement = with_retries(
+                endorsement = _retrying(
                     lambda: Endorsement.objects.get(organisation=membership.organisation)
                 )
-                with_retries(lambda: services.endorsement_withdraw(endorsement=endorsement, by=by))
+                _retrying(lambda: services.endorsement_withdraw(endorsement=endorsement, by=by))
         except Exception as error:
             errors.append(repr(error))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=act, args=(i,)) for i in range(len(memberships))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(len(memberships), act)
 
     assert errors == []
     stats = RecommendationStats.objects.get()
@@ -176,36 +179,25 @@ def test_concurrent_comments_keep_the_counters_exact(settings):
     errors: list[str] = []
 
     def post(index: int) -> None:
-        by = type(people[index]).objects.get(pk=people[index].pk)
         try:
-            barrier.wait(timeout=10)
+            by = _retrying(lambda: type(people[index]).objects.get(pk=people[index].pk))
+            barrier.wait(timeout=60)
             for number in range(3):
-                for _retry in range(200):
-                    try:
-                        services.comment_create(
-                            consultation=consultation,
-                            recommendation=recommendation,
-                            body=f"Comment {index}.{number}",
-                            parent=root if number % 2 else None,
-                            by=by,
-                        )
-                        break
-                    except OperationalError as error:  # SQLite's single writer
-                        if "locked" not in str(error):
-                            raise
-                        time.sleep(random.uniform(0.001, 0.02))
-                else:
-                    raise AssertionError("still locked after 2000 attempts")
+                _retrying(
+                    lambda number=number: services.comment_create(
+                        consultation=consultation,
+                        recommendation=recommendation,
+                        body=f"Comment {index}.{number}",
+                        parent=root if number % 2 else None,
+                        by=by,
+                    )
+                )
         except Exception as error:
             errors.append(repr(error))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(people))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(len(people), post)
 
     assert errors == []
     # The row was deleted after the first comment: it counts the 30 since.
