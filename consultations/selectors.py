@@ -626,18 +626,18 @@ def synthesis_get(consultation: Consultation, recommendation, *, cached=False) -
     )
 
 
+def _verified_memberships(viewer) -> list:
+    if not viewer or not viewer.is_authenticated:
+        return []
+    return [m for m in user_memberships(viewer) if m.organisation.is_verified]
+
+
 def speaking_organisations(viewer) -> list:
     """The verified organisations a person may post for (one query, none if read already).
 
     What posting a comment needs of viewer_state, without follows or stances.
     """
-    if not viewer or not viewer.is_authenticated:
-        return []
-    return [
-        membership.organisation
-        for membership in user_memberships(viewer)
-        if membership.organisation.is_verified
-    ]
+    return [membership.organisation for membership in _verified_memberships(viewer)]
 
 
 def representing_organisations(viewer) -> list:
@@ -645,13 +645,7 @@ def representing_organisations(viewer) -> list:
 
     What setting, co-signing or withdrawing a stance needs of viewer_state.
     """
-    if not viewer or not viewer.is_authenticated:
-        return []
-    return [
-        membership.organisation
-        for membership in user_memberships(viewer)
-        if membership.organisation.is_verified and membership.is_representative
-    ]
+    return [m.organisation for m in _verified_memberships(viewer) if m.is_representative]
 
 
 @dataclass
@@ -702,13 +696,8 @@ def viewer_state(
         )
     state.is_moderator = acts_as_moderator(viewer, consultation)
     state.is_suspended = is_suspended_from(viewer, consultation)
-    for membership in user_memberships(viewer):
-        organisation = membership.organisation
-        if not organisation.is_verified:
-            continue
-        state.speaking_organisations.append(organisation)
-        if membership.is_representative:
-            state.representing_organisations.append(organisation)
+    state.speaking_organisations = speaking_organisations(viewer)
+    state.representing_organisations = representing_organisations(viewer)
     follows = Follow.objects.filter(user=viewer).filter(
         Q(consultation=consultation)
         | (Q(recommendation=recommendation) if recommendation else Q(pk__in=[]))

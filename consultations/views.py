@@ -919,10 +919,9 @@ def comment_reply(request, pk):
     denied = _login_required(request)
     if denied:
         return denied
-    viewer = selectors.viewer_state(request.user, comment.consultation)
     form = CommentForm(
         initial={"parent": comment.pk},
-        organisations=viewer.speaking_organisations,
+        organisations=selectors.speaking_organisations(request.user),
         user=request.user,
     )
     template = (
