@@ -628,13 +628,10 @@ def _own_comments_into(
     prefix = _shared_fragment_prefix(
         request, consultation, recommendation, "own-comment", user.pk, can_write
     )
-    keys = {f"own-comment-html:{prefix}:{pk}": pk for pk in pks}
-    found = cache.get_many(list(keys))
-    rendered = {keys[key]: value for key, value in found.items()}
-    missing = [pk for pk in pks if pk not in rendered]
-    if missing:
+
+    def render(missing) -> dict:
         now = timezone.now()
-        fresh = {}
+        rendered = {}
         comments = Comment.objects.filter(pk__in=missing).select_related(
             "author", "organisation", "root", "parent__author"
         )
@@ -642,21 +639,20 @@ def _own_comments_into(
             thread = comment.root or comment
             comment.is_locked = thread.locked_at is not None
             selectors.set_comment_visibility(comment, user, False, now)
-            rendered[comment.pk] = fresh[f"own-comment-html:{prefix}:{comment.pk}"] = (
-                render_to_string(
-                    "consultations/_comment.html",
-                    {
-                        "comment": comment,
-                        "consultation": consultation,
-                        "viewer": viewer,
-                        "can_write": can_write,
-                        "csrf_token": CSRF_PLACEHOLDER,
-                    },
-                    request=request,
-                )
+            rendered[comment.pk] = render_to_string(
+                "consultations/_comment.html",
+                {
+                    "comment": comment,
+                    "consultation": consultation,
+                    "viewer": viewer,
+                    "can_write": can_write,
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+                request=request,
             )
-        cache.set_many(fresh, timeout=page_cache_seconds() or 60)
-    for pk, comment_html in rendered.items():
+        return rendered
+
+    for pk, comment_html in _cached_fragments(f"own-comment-html:{prefix}", pks, render).items():
         before, found_start, rest = html.partition(f"<!--c:{pk}-->")
         if found_start:
             _old, _end, after = rest.partition(f"<!--/c:{pk}-->")
@@ -769,6 +765,24 @@ def _statements_fragment(
     return mark_safe(html)  # noqa: S308 - rendered by the templates above
 
 
+def _cached_fragments(prefix: str, pks, render) -> dict:
+    """HTML per id, from the cache under ``prefix``; ``render(missing ids)`` makes the rest.
+
+    What is rendered is kept for the others, until ``prefix`` changes.
+    """
+    keys = {f"{prefix}:{pk}": pk for pk in pks}
+    html = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    missing = [pk for pk in keys.values() if pk not in html]
+    if missing:
+        fresh = render(missing)
+        cache.set_many(
+            {f"{prefix}:{pk}": value for pk, value in fresh.items()},
+            timeout=page_cache_seconds() or 60,
+        )
+        html.update(fresh)
+    return html
+
+
 def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
     """Give each comment the HTML every reader of its kind sees, rendered once and shared.
 
@@ -793,28 +807,24 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     prefix = _shared_fragment_prefix(request, consultation, recommendation, "comment", kind)
     if prefix is None:
         return
-    prefix = f"comment-html:{prefix}"
-    keys = {f"{prefix}:{comment.pk}": comment for comment in shown}
-    found = cache.get_many(list(keys))
-    rendered = {}
-    for key, comment in keys.items():
-        html = found.get(key)
-        if html is None:
-            html = render_to_string(
-                "consultations/_comment.html",
-                {
-                    "comment": comment,
-                    "consultation": consultation,
-                    "viewer": viewer,
-                    "can_write": can_write,
-                    "user": user,
-                    "request": request,
-                },
-            )
-            rendered[key] = html
-        comment.fragment = mark_safe(html)  # noqa: S308 - rendered by the template above
-    if rendered:
-        cache.set_many(rendered, timeout=page_cache_seconds() or 60)
+    by_pk = {comment.pk: comment for comment in shown}
+
+    def render(missing) -> dict:
+        context = {
+            "consultation": consultation,
+            "viewer": viewer,
+            "can_write": can_write,
+            "user": user,
+            "request": request,
+        }
+        return {
+            pk: render_to_string("consultations/_comment.html", {**context, "comment": by_pk[pk]})
+            for pk in missing
+        }
+
+    fragments = _cached_fragments(f"comment-html:{prefix}", list(by_pk), render)
+    for comment in shown:
+        comment.fragment = mark_safe(fragments[comment.pk])  # noqa: S308 - our template
 
 
 def _recommendation_with_text(consultation, slug):
