@@ -196,7 +196,16 @@ class CommentForm(forms.Form):
         help_text=_("Markdown: *emphasis*, **strong**, lists and links. At most 5,000 characters."),
     )
     organisation = forms.TypedChoiceField(
-        label=_("Post as"), required=False, coerce=int, empty_value=None
+        label=_("Post as"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "Only members of a verified organisation can post on its behalf. "
+                "You can post as yourself."
+            )
+        },
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

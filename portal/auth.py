@@ -4,12 +4,29 @@ Every signed-in request loads its person. The row is kept in the cache under
 the person's version (portal.page_cache.reader_version), which any save or
 deletion of the row bumps, so a changed password, a deactivated account or a
 new name is seen on the next request, as from the database.
+
+What the permission rules read about the person (their memberships with their
+organisations, whether an email address is verified, their suspensions) is
+read with the row and kept on it, under the same version: every change to
+those rows, or to one of their organisations, bumps it too.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
+from accounts.rules import has_verified_email, user_memberships
+from consultations.rules import suspended_consultation_ids
+
 from .page_cache import reader_version, versioned
+
+
+def _with_permissions(user):
+    """The person with what the rules read about them kept on the object (three queries)."""
+    if user is not None:
+        user_memberships(user)
+        has_verified_email(user)
+        suspended_consultation_ids(user)
+    return user
 
 
 class CachedUserMixin:
@@ -17,7 +34,7 @@ class CachedUserMixin:
         return versioned(
             [reader_version(user_id)],
             ["account", str(user_id)],
-            lambda: (super(CachedUserMixin, self).get_user(user_id),),
+            lambda: (_with_permissions(super(CachedUserMixin, self).get_user(user_id)),),
         )[0]
 
 

@@ -307,6 +307,18 @@ def _on_reader_change(sender, instance, **kwargs) -> None:
         bump(reader_version(instance.user_id))
 
 
+def _on_organisation_change(sender, instance, **kwargs) -> None:
+    # Its members' own pages and cached rules show its name and verification.
+    _on_names_change(sender, instance, **kwargs)
+    from accounts.models import Membership
+
+    members = Membership.objects.filter(organisation_id=instance.pk).values_list(
+        "user_id", flat=True
+    )
+    if members:
+        bump(*(reader_version(user_id) for user_id in members))
+
+
 def connect_signals() -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
@@ -333,7 +345,8 @@ def connect_signals() -> None:
         signal.connect(_on_consultation_change, sender=Consultation, dispatch_uid=f"{uid}.c")
         signal.connect(_on_forum_change, sender=Forum, dispatch_uid=f"{uid}.f")
         signal.connect(_on_user_change, sender=get_user_model(), dispatch_uid=f"{uid}.user")
-        for model in (Organisation, Recommendation, Session, Theme, Example):
+        signal.connect(_on_organisation_change, sender=Organisation, dispatch_uid=f"{uid}.o")
+        for model in (Recommendation, Session, Theme, Example):
             signal.connect(_on_names_change, sender=model, dispatch_uid=f"{uid}.{model}")
         for model in (Membership, Follow, Suspension, EmailAddress, Authenticator):
             signal.connect(_on_reader_change, sender=model, dispatch_uid=f"{uid}.r.{model}")
