@@ -827,23 +827,33 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
         comment.fragment = mark_safe(fragments[comment.pk])  # noqa: S308 - our template
 
 
-def _recommendation_with_text(consultation, slug):
-    try:
-        # The report's text changes only with an import; the scope with the consultation.
-        return versioned(
-            ["names", f"consultation-meta:{consultation.pk}"],
-            ["recommendation-text", str(consultation.pk), slug],
-            lambda: selectors.consultation_recommendations(consultation)
+def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
+    """The consultation and the recommendation with its text, in one cache read.
+
+    As fresh as a read from the database: a change to the consultation, its
+    scope or its moderators bumps its version before it commits and again
+    after; the report's text changes only with an import.
+    """
+
+    def read():
+        consultation = selectors.consultation_get(pk)
+        recommendation = (
+            selectors.consultation_recommendations(consultation)
             .prefetch_related("examples", "themes")
-            .get(slug=slug),
+            .get(slug=slug)
         )
-    except Recommendation.DoesNotExist:
+        return consultation, recommendation
+
+    try:
+        return versioned(
+            ["names", f"consultation-meta:{pk}"], ["debate-subjects", str(pk), slug], read
+        )
+    except (Consultation.DoesNotExist, Recommendation.DoesNotExist):
         raise Http404 from None
 
 
 def recommendation_detail(request, pk, slug):
-    consultation = _consultation(pk, cached=True)
-    recommendation = _recommendation_with_text(consultation, slug)
+    consultation, recommendation = _debate_subjects(pk, slug)
     shared = _shared_debate_page(request, consultation, recommendation)
     if shared is not None:
         return shared
@@ -855,10 +865,7 @@ def recommendation_detail(request, pk, slug):
 
 @require_POST
 def comment_create(request, pk, slug):
-    # As fresh as a read from the database: a change to the consultation or its
-    # moderators bumps its version before it commits, and again after.
-    consultation = _consultation(pk, cached=True)
-    recommendation = _recommendation_with_text(consultation, slug)
+    consultation, recommendation = _debate_subjects(pk, slug)
     denied = _login_required(request)
     if denied:
         return denied
@@ -1007,10 +1014,7 @@ def comment_flag(request, pk):
 
 @require_POST
 def endorsement_set(request, pk, slug):
-    # As fresh as a read from the database: a change to the consultation or its
-    # moderators bumps its version before it commits, and again after.
-    consultation = _consultation(pk, cached=True)
-    recommendation = _recommendation_with_text(consultation, slug)
+    consultation, recommendation = _debate_subjects(pk, slug)
     denied = _login_required(request)
     if denied:
         return denied
