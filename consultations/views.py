@@ -32,6 +32,7 @@ from portal.http import post_data as _data
 from portal.http import refuse as _refused
 from portal.page_cache import (
     CSRF_PLACEHOLDER,
+    cached,
     page_cache_seconds,
     reader_version,
     versioned,
@@ -715,13 +716,12 @@ def _statements_fragment(
     )
     if prefix is None:
         return None
-    key = f"statements-html:{prefix}"
-    html = cache.get(key)
-    if html is None:
+
+    def render() -> str:
         endorsements = list(endorsement_page.object_list)
         for endorsement in endorsements:
             endorsement.can_cosign = _cosignable(endorsement)
-        html = render_to_string(
+        return render_to_string(
             "consultations/_statements.html",
             {
                 "endorsements": endorsements,
@@ -736,7 +736,8 @@ def _statements_fragment(
                 "csrf_token": CSRF_PLACEHOLDER,
             },
         )
-        cache.set(key, html, timeout=page_cache_seconds() or 60)
+
+    html = cached(f"statements-html:{prefix}", render)
     representing = viewer.representing_organisations
     forms: dict = {}
 

@@ -24,10 +24,12 @@ rendered as a placeholder (portal.context_processors) and replaced with the
 visitor's own token when the page is served.
 """
 
+import contextlib
 import hashlib
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -92,10 +94,35 @@ def page_cache_seconds() -> int:
 # --- versions ------------------------------------------------------------------------
 
 
+# The versions one request has read, by name: within a request every cached
+# part is looked up under the same versions, read once. Only set while a
+# request is served (VersionSnapshotMiddleware); elsewhere each read goes to the cache.
+_snapshot: ContextVar[dict | None] = ContextVar("page_cache_versions", default=None)
+
+
+class VersionSnapshotMiddleware:
+    """Read each version once per request, however many cached parts a page is built from."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _snapshot.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _snapshot.reset(token)
+
+
 def _bump_now(names) -> None:
     # A fresh, never-used value for each, in one round trip: versions are only
     # ever compared for equality.
-    cache.set_many({VERSION_PREFIX + name: uuid.uuid4().hex for name in names}, timeout=None)
+    fresh = {name: uuid.uuid4().hex for name in names}
+    cache.set_many({VERSION_PREFIX + name: value for name, value in fresh.items()}, timeout=None)
+    # What this request reads after its own write is looked up under the new versions.
+    snapshot = _snapshot.get()
+    if snapshot is not None:
+        snapshot.update(fresh)
 
 
 def bump(*names: str) -> None:
@@ -105,8 +132,24 @@ def bump(*names: str) -> None:
 
 
 def versions(names: list[str]) -> list:
-    keys = [VERSION_PREFIX + name for name in names]
-    return _current_versions(cache.get_many(keys), keys)
+    snapshot = _snapshot.get() or {}
+    keys = [VERSION_PREFIX + name for name in names if name not in snapshot]
+    return _snapshot_versions(names, cache.get_many(keys) if keys else {})
+
+
+def _snapshot_versions(names: list[str], found: dict) -> list:
+    """The versions of ``names``: as this request first read them, else from ``found``.
+
+    A version missing from the cache is created.
+    """
+    snapshot = _snapshot.get()
+    if snapshot is None:
+        return _current_versions(found, [VERSION_PREFIX + name for name in names])
+    missing = [name for name in names if name not in snapshot]
+    if missing:
+        keys = [VERSION_PREFIX + name for name in missing]
+        snapshot.update(zip(missing, _current_versions(found, keys), strict=True))
+    return [snapshot[name] for name in names]
 
 
 def versioned(names: list[str], parts: list[str], compute: Callable):
@@ -119,10 +162,45 @@ def versioned(names: list[str], parts: list[str], compute: Callable):
         "data:"
         + hashlib.sha256("\x1f".join([*parts, *map(str, versions(names))]).encode()).hexdigest()
     )
+    return cached(key, compute)
+
+
+# How long a request waits for another one that is computing the value it misses.
+COMPUTE_WAIT_SECONDS = 2
+_POLL_SECONDS = 0.01
+
+
+def cached(key: str, compute: Callable):
+    """The value kept under ``key``, or ``compute()``, kept there for the others.
+
+    Requests that miss the same key together compute it once: the first takes
+    a short lock and the others wait for its result, so a page invalidated
+    while many people read it is rendered once rather than by every reader.
+    Without the cache (an outage) nobody waits: each request computes.
+    """
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    lock = "lock:" + key
+    if not cache.add(lock, 1, timeout=COMPUTE_WAIT_SECONDS):
+        deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
+        while True:
+            found = cache.get_many([key, lock])
+            if key in found:
+                return found[key]
+            # The lock is gone without a value (that computation failed) or the
+            # other request is taking too long: compute it here.
+            if lock not in found or time.monotonic() >= deadline:
+                break
+            time.sleep(_POLL_SECONDS)
+    try:
         value = compute()
-        cache.set(key, value, timeout=page_cache_seconds() or 60)
+    except BaseException:
+        # Let the others compute at once rather than wait for the lock to expire.
+        with contextlib.suppress(Exception):
+            cache.delete(lock)
+        raise
+    cache.set(key, value, timeout=page_cache_seconds() or 60)
     return value
 
 
@@ -218,12 +296,15 @@ class PageCacheMiddleware:
         plan = _plan(request)
         if plan is None:
             return self.get_response(request)
-        # One round trip: the stored page and the versions it must still match.
+        # One round trip: the stored page and the versions it must still match
+        # that this request has not read yet.
         key, names = plan
-        version_keys = [VERSION_PREFIX + name for name in names]
-        found = cache.get_many([key, *version_keys])
+        snapshot = _snapshot.get() or {}
+        found = cache.get_many(
+            [key, *(VERSION_PREFIX + name for name in names if name not in snapshot)]
+        )
         stored = found.get(key)
-        current = [found.get(k) for k in version_keys]
+        current = [snapshot.get(name, found.get(VERSION_PREFIX + name)) for name in names]
         if stored is not None and None not in current and stored["versions"] == current:
             response = HttpResponse(_with_token(request, stored["content"]))
             for header, value in stored["headers"].items():
@@ -231,7 +312,7 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         # Read before rendering: a write during the render leaves the page outdated.
-        current = _current_versions(found, version_keys)
+        current = _snapshot_versions(names, found)
         request.page_cache_render = True
         response = self.get_response(request)
         if getattr(response, "streaming", False):
