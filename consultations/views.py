@@ -19,6 +19,7 @@ from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -513,6 +514,14 @@ def _form_parts(
 # consultations/_debate_holes.html renders them, one rendering for all.
 _DEBATE_PAGE_HOLES = ("account-nav", "banner", "comment-form", "endorsement-box", "follow")
 _HOLE_SEPARATOR = "<!--end of hole-->"
+# Where the shell names its own address (the language switcher's return address).
+_ADDRESS_HOLE = "address-hole-8d1f4b"
+
+
+def _address_without(request, parameter: str) -> str:
+    query = request.GET.copy()
+    query.pop(parameter, None)
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _shared_debate_page(request, consultation, recommendation) -> HttpResponse | None:
@@ -544,6 +553,7 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
 
     def render_shell() -> dict:
         context = _recommendation_context(request, consultation, recommendation, shared=True)
+        context["language_next"] = _ADDRESS_HOLE
         html = render_to_string(
             "consultations/recommendation_detail.html", context, request=request
         )
@@ -561,7 +571,8 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
         ],
         [
             "debate-shell",
-            request.get_full_path(),
+            # The page of statements is a hole of its own: every page of it shares the shell.
+            _address_without(request, "statements"),
             get_language() or "",
             timezone.get_current_timezone_name(),
             str(can_write),
@@ -604,7 +615,7 @@ def _shared_debate_page(request, consultation, recommendation) -> HttpResponse |
         ],
         render_holes,
     )
-    html = shell["html"]
+    html = shell["html"].replace(_ADDRESS_HOLE, escape(request.get_full_path()))
     for hole, part in zip(_DEBATE_PAGE_HOLES, holes, strict=True):
         html = html.replace(f"<!--hole:{hole}-->", part, 1)
     statements = _statements_part(request, consultation, recommendation, viewer, can_write)

@@ -249,3 +249,23 @@ def test_confirming_ones_email_removes_the_banner_at_once(url, debate):
     address.verified = True
     address.save()
     assert "verification-banner" not in browser.get(url).content.decode()
+
+
+def test_each_page_of_statements_keeps_its_own_statements_and_address(url, debate, monkeypatch):
+    # Two statements a page: the debate's four stances make two pages.
+    monkeypatch.setattr(
+        "consultations.selectors.endorsement_page.__kwdefaults__", {"per_page": 2, "cached": False}
+    )
+    signed_in(UserFactory()).get(url)  # the shell, built on the first page of statements
+    reader = signed_in(UserFactory())
+    pages = {n: reader.get(f"{url}?statements={n}").content.decode() for n in (1, 2)}
+    for number, page in pages.items():
+        assert "<!--c:" in page  # built from the shared shell
+        with override_settings(CONSULTATIONS_SHARED_PAGES=False):
+            whole = reader.get(f"{url}?statements={number}").content.decode()
+        assert normalised(page) == normalised(whole)
+        # The language switcher brings the reader back to the page they were on.
+        assert f'name="next" type="hidden" value="{url}?statements={number}"' in page
+    statements = [page.split('id="endorse"')[1] for page in pages.values()]
+    assert statements[0] != statements[1]
+    assert 'rel="prev"' in statements[1] and 'rel="prev"' not in statements[0]
