@@ -85,6 +85,11 @@ class RedisCacheClient(DjangoRedisCacheClient):
 
     def set_many(self, data, timeout):
         try:
+            if timeout is None:
+                # Keys that never expire (the page versions) need no pipeline: one MSET.
+                client = self.get_client(None, write=True)
+                client.mset({key: self._serializer.dumps(value) for key, value in data.items()})
+                return []
             return super().set_many(data, timeout)
         except UNAVAILABLE as error:
             _unavailable("set_many", error)
