@@ -6,18 +6,21 @@ that makes a dozen cache calls that costs more than the round trips. A client
 holds no connection of its own (the pool does) and is safe to share between
 threads, so one per pool is enough.
 
-When Redis cannot be reached, a read finds nothing, ``add`` adds nothing, a
-counter is missing (so rate limits let requests through) and a write is
-dropped, each logged: pages are rendered afresh from the database and
-sessions are read from it, instead of every page failing. Deleting still
+When Redis cannot be reached, a read finds nothing, ``add`` reports success
+(a lock nobody can see holds nobody back), a counter is missing (so rate
+limits let requests through) and a write is dropped, each logged: pages are
+rendered afresh from the database and sessions are read from it, instead of
+every page failing. Deleting still
 raises, so that signing in or out never seems to succeed while an old
-session stays in the cache.
+session stays in the cache; CacheOutageMiddleware answers that with a page
+asking to try again in a moment.
 """
 
 import logging
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.shortcuts import render
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -67,7 +70,10 @@ class RedisCacheClient(DjangoRedisCacheClient):
             return super().add(key, value, timeout)
         except UNAVAILABLE as error:
             _unavailable("add", error)
-            return False
+            # As if added: nobody can hold a key that nobody can see, so whoever
+            # takes a lock with it goes on (and finds nothing cached) rather
+            # than waiting for one that will never be released.
+            return True
 
     def incr(self, key, delta):
         try:
@@ -100,3 +106,29 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+# How long a person is asked to wait before trying again, in seconds.
+RETRY_AFTER_SECONDS = 30
+
+
+class CacheOutageMiddleware:
+    """A step that cannot go on without Redis answers 503 with a page, not a server error.
+
+    Only signing in and signing out need Redis (see above); the page says
+    that nothing was done and to try again in a moment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UNAVAILABLE):
+            return None
+        _unavailable(f"{request.method} {request.path}", exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ModeratorMFAMiddleware",
+    "portal.cache.CacheOutageMiddleware",
     # Last, so that a page served from the cache still passes through the others.
     "portal.page_cache.PageCacheMiddleware",
 ]
