@@ -90,6 +90,21 @@ def consultation_list() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("forum").order_by("-closes_at", "-id")
 
 
+def participated_consultation_ids(user) -> set[int]:
+    """The consultations a person has written in, fetched once per user object.
+
+    The signed-in person comes from the cache with it (portal.auth): a
+    participation recorded or deleted bumps their version.
+    """
+    known = getattr(user, "_portal_participations", None)
+    if known is None:
+        known = set(
+            PersonParticipation.objects.filter(user=user).values_list("consultation_id", flat=True)
+        )
+        user._portal_participations = known
+    return known
+
+
 def consultation_get(pk: int, *, cached: bool = False) -> Consultation:
     """One consultation with its Forum and its moderators' ids (for the rules).
 

@@ -22,6 +22,7 @@ from accounts.rules import (
     is_member_of,
     is_moderator,
 )
+from portal.page_cache import bump, reader_version
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -57,6 +58,7 @@ from .rules import (
     is_suspended_from,
     is_within_edit_window,
 )
+from .selectors import participated_consultation_ids
 
 Action = ModerationAction.Action
 Verb = Activity.Verb
@@ -234,9 +236,15 @@ def _bump_stats(consultation: Consultation, recommendation, **deltas: int) -> No
 
 
 def _record_participation(consultation: Consultation, user, organisation=None) -> None:
-    PersonParticipation.objects.bulk_create(
-        [PersonParticipation(consultation=consultation, user=user)], ignore_conflicts=True
-    )
+    # Written once per person and consultation: the person is read with the
+    # consultations they have written in, so later writes skip the INSERT.
+    participated = participated_consultation_ids(user)
+    if consultation.pk not in participated:
+        PersonParticipation.objects.bulk_create(
+            [PersonParticipation(consultation=consultation, user=user)], ignore_conflicts=True
+        )
+        participated.add(consultation.pk)
+        bump(reader_version(user.pk))
     if organisation is not None:
         OrganisationParticipation.objects.bulk_create(
             [OrganisationParticipation(consultation=consultation, organisation=organisation)],

@@ -6,9 +6,10 @@ deletion of the row bumps, so a changed password, a deactivated account or a
 new name is seen on the next request, as from the database.
 
 What the permission rules read about the person (their memberships with their
-organisations, whether an email address is verified, their suspensions) is
-read with the row and kept on it, under the same version: every change to
-those rows, or to one of their organisations, bumps it too.
+organisations, whether an email address is verified, their suspensions) and
+the consultations they have written in are read with the row and kept on it,
+under the same version: every change to those rows, or to one of their
+organisations, bumps it too.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -16,16 +17,18 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from accounts.rules import has_verified_email, user_memberships
 from consultations.rules import suspended_consultation_ids
+from consultations.selectors import participated_consultation_ids
 
 from .page_cache import reader_version, versioned
 
 
 def _with_permissions(user):
-    """The person with what the rules read about them kept on the object (three queries)."""
+    """The person with what the rules and services read about them kept on it (four queries)."""
     if user is not None:
         user_memberships(user)
         has_verified_email(user)
         suspended_consultation_ids(user)
+        participated_consultation_ids(user)
     return user
 
 

@@ -412,6 +412,7 @@ def connect_signals() -> None:
         Endorsement,
         Follow,
         Forum,
+        PersonParticipation,
         RecommendationStats,
         Suspension,
         Synthesis,
@@ -429,7 +430,14 @@ def connect_signals() -> None:
         signal.connect(_on_organisation_change, sender=Organisation, dispatch_uid=f"{uid}.o")
         for model in (Recommendation, Session, Theme, Example):
             signal.connect(_on_names_change, sender=model, dispatch_uid=f"{uid}.{model}")
-        for model in (Membership, Follow, Suspension, EmailAddress, Authenticator):
+        for model in (
+            Membership,
+            Follow,
+            Suspension,
+            EmailAddress,
+            Authenticator,
+            PersonParticipation,
+        ):
             signal.connect(_on_reader_change, sender=model, dispatch_uid=f"{uid}.r.{model}")
     for through in (
         Consultation.sessions.through,

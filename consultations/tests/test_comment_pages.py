@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.cursors import after_cursor, decode_cursor, thread_cursor
-from consultations.models import Comment, RecommendationStats
+from consultations.models import Comment, PersonParticipation, RecommendationStats
 from consultations.selectors import COMMENT_SORTS, comment_threads
 
-from .factories import CommentFactory, UserFactory
+from .factories import CommentFactory, ConsultationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -297,21 +297,41 @@ def test_links_to_a_comment_land_on_its_thread(client, consultation, recommendat
     assert reply.get_absolute_url().endswith(f"#comment-{reply.pk}")
 
 
-def test_posting_a_comment_costs_eight_queries(
+def test_posting_a_comment_costs_seven_queries(
     client, consultation, recommendation, person, django_assert_num_queries
 ):
     RecommendationStats.objects.create(consultation=consultation, recommendation=recommendation)
     client.force_login(person)
     url = create_url(consultation, recommendation)
-    client.post(url, {"body": "First."})  # fills the caches a page fills anyway
+    # The first post records the participation and reads the person again;
+    # after it, the caches hold what a page fills them with anyway.
+    client.post(url, {"body": "First."})
+    client.post(url, {"body": "Second."})
     # Session (from the database without Redis, from Redis with it), the comment,
-    # two counters, participation, activity, and the savepoint around them. The
-    # person with their memberships, email check and suspensions, the
+    # two counters, activity, and the savepoint around them. The person with
+    # their memberships, email check, suspensions and participations, the
     # consultation, its moderators and the recommendation come from the cache.
-    expected = 7 if settings.SESSION_ENGINE.endswith("cached_db") else 8
+    expected = 6 if settings.SESSION_ENGINE.endswith("cached_db") else 7
     with django_assert_num_queries(expected):
-        response = client.post(url, {"body": "Second."})
+        response = client.post(url, {"body": "Third."})
     assert response.status_code == 302
+
+
+def test_participation_is_recorded_once_and_again_after_its_deletion(
+    client, consultation, recommendation, person
+):
+    client.force_login(person)
+    url = create_url(consultation, recommendation)
+    mine = PersonParticipation.objects.filter(consultation=consultation, user=person)
+    client.post(url, {"body": "First."})
+    client.post(url, {"body": "Second."})
+    assert mine.count() == 1
+    mine.delete()  # as when the person's data is erased
+    client.post(url, {"body": "Third."})
+    assert mine.count() == 1
+    other = ConsultationFactory()
+    client.post(create_url(other, recommendation), {"body": "Elsewhere."})
+    assert PersonParticipation.objects.filter(user=person).count() == 2
 
 
 def test_counters_after_posting(consultation, recommendation, person):
