@@ -195,6 +195,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
+            # A debate page keeps one fragment per comment: the default of 300
+            # entries would evict the rest of the page's parts at once.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
     CELERY_BROKER_URL = "memory://"
