@@ -319,6 +319,8 @@ def endorsement_page(
 ) -> Page:
     """One page of the active endorsements, in endorsement_list's order (three queries).
 
+    The number of stances comes from the recommendation's counters.
+
     A hot recommendation gathers thousands of stances: the page shows them a
     page at a time, so its weight and rendering time do not grow with them.
     The page's ids are found first, on the partial index alone, and only those
@@ -329,13 +331,24 @@ def endorsement_page(
     order = ("stance", "created_at", "id")
 
     def load() -> dict:
+        # How many there are comes from the counters the services keep: a COUNT
+        # of the stances grows with them (8 ms for 23,000 at scale 10).
+        counters = (
+            RecommendationStats.objects.filter(
+                consultation=consultation, recommendation=recommendation
+            )
+            .values_list("support_count", "reservations_count", "oppose_count")
+            .first()
+        )
         ids = (
             Endorsement.objects.active()
             .filter(consultation=consultation, recommendation=recommendation)
             .order_by(*order)
             .values_list("id", flat=True)
         )
-        page = Paginator(ids, per_page).get_page(page_number)
+        paginator = Paginator(ids, per_page)
+        paginator.count = sum(counters) if counters else 0  # read instead of counted
+        page = paginator.get_page(page_number)
         rows = (
             Endorsement.objects.filter(id__in=list(page.object_list))
             .select_related("organisation", "cosigned__organisation")

@@ -1,6 +1,10 @@
 import pytest
 
-from consultations.selectors import suppress_gender_counts
+from consultations import services
+from consultations.models import Stance
+from consultations.selectors import endorsement_page, suppress_gender_counts
+
+from .factories import ConsultationFactory, MembershipFactory, RecommendationFactory
 
 
 @pytest.mark.parametrize(
@@ -25,3 +29,34 @@ from consultations.selectors import suppress_gender_counts
 )
 def test_gender_suppression(counts, expected):
     assert suppress_gender_counts(counts) == expected
+
+
+@pytest.mark.django_db
+def test_pages_of_statements_follow_the_stances_taken_and_withdrawn():
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    stances = []
+    for _n in range(5):
+        representative = MembershipFactory().user
+        stances.append(
+            services.endorsement_set(
+                consultation=consultation,
+                recommendation=recommendation,
+                organisation=representative.memberships.get().organisation,
+                stance=Stance.SUPPORT,
+                statement="",
+                by=representative,
+            )
+        )
+
+    def pages():
+        page = endorsement_page(consultation, recommendation, page_number=1, per_page=2)
+        return page.paginator.count, page.paginator.num_pages
+
+    assert pages() == (5, 3)
+    services.endorsement_withdraw(
+        endorsement=stances[0], by=stances[0].organisation.memberships.get().user
+    )
+    assert pages() == (4, 2)
+    last = endorsement_page(consultation, recommendation, page_number=2, per_page=2)
+    assert len(last.object_list) == 2 and not last.has_next()
