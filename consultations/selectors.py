@@ -333,13 +333,9 @@ def endorsement_page(
     def load() -> dict:
         # How many there are comes from the counters the services keep: a COUNT
         # of the stances grows with them (8 ms for 23,000 at scale 10).
-        counters = (
-            RecommendationStats.objects.filter(
-                consultation=consultation, recommendation=recommendation
-            )
-            .values_list("support_count", "reservations_count", "oppose_count")
-            .first()
-        )
+        counters = RecommendationStats.objects.filter(
+            consultation=consultation, recommendation=recommendation
+        ).first()
         ids = (
             Endorsement.objects.active()
             .filter(consultation=consultation, recommendation=recommendation)
@@ -347,7 +343,7 @@ def endorsement_page(
             .values_list("id", flat=True)
         )
         paginator = Paginator(ids, per_page)
-        paginator.count = sum(counters) if counters else 0  # read instead of counted
+        paginator.count = counters.endorsement_total if counters else 0  # not counted
         page = paginator.get_page(page_number)
         rows = (
             Endorsement.objects.filter(id__in=list(page.object_list))

@@ -10,10 +10,10 @@ When Redis cannot be reached, a read finds nothing, ``add`` reports success
 (a lock nobody can see holds nobody back), a counter is missing (so rate
 limits let requests through) and a write is dropped, each logged: pages are
 rendered afresh from the database and sessions are read from it, instead of
-every page failing. Deleting still
-raises, so that signing in or out never seems to succeed while an old
-session stays in the cache; CacheOutageMiddleware answers that with a page
-asking to try again in a moment.
+every page failing. Deleting still raises, so that signing in or out never
+seems to succeed while an old session stays in the cache;
+CacheOutageMiddleware answers that with a page asking to try again in a
+moment.
 """
 
 import logging
