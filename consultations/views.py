@@ -1,11 +1,9 @@
 """Pages for consultations: thin views over the selectors and services."""
 
 import hashlib
-import re
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
@@ -13,13 +11,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -31,14 +26,7 @@ from accounts.rules import is_representative_of
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
-from portal.page_cache import (
-    CSRF_PLACEHOLDER,
-    cached,
-    page_cache_seconds,
-    reader_version,
-    versioned,
-    versions,
-)
+from portal.page_cache import page_cache_seconds, versioned, versions
 from recommendations.models import Recommendation
 
 from . import selectors, services
@@ -353,23 +341,14 @@ def _recommendation_context(
     comment_form: CommentForm | None = None,
     endorsement_form: EndorsementForm | None = None,
     cursor: str | None = None,
-    shared: bool = False,
 ) -> dict:
-    """Everything the debate page shows.
-
-    With ``shared``, the page every signed-in reader of one kind shares: it
-    knows nothing of the reader, and their own parts are left as holes (see
-    _shared_debate_page).
-    """
-    if shared:
-        viewer = selectors.ViewerState()
-    else:
-        viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
+    """Everything the debate page shows, for the reader of this request."""
+    viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
     sort = request.GET.get("sort", "oldest")
     comments = selectors.comment_threads(
         consultation,
         recommendation,
-        viewer=None if shared else request.user,
+        viewer=request.user,
         sort=sort,
         cursor=request.GET.get("cursor", "") if cursor is None else cursor,
         cached=True,
@@ -381,7 +360,7 @@ def _recommendation_context(
         has_content_template = True
     except Exception:  # the recommendations app may not ship it
         has_content_template = False
-    context = {
+    return {
         "consultation": consultation,
         "recommendation": recommendation,
         "session": recommendation.session,
@@ -399,38 +378,6 @@ def _recommendation_context(
             ("newest", _("Newest first")),
             ("replies", _("Most replies")),
         ],
-    }
-    if shared:
-        # Marks the holes in the templates; no reader's token is written into it.
-        context["shell"] = True
-        context["csrf_token"] = CSRF_PLACEHOLDER
-    else:
-        context.update(
-            _reader_parts(
-                request,
-                consultation,
-                recommendation,
-                viewer,
-                can_write,
-                comment_form=comment_form,
-                endorsement_form=endorsement_form,
-            )
-        )
-    return context
-
-
-def _reader_parts(
-    request,
-    consultation,
-    recommendation,
-    viewer,
-    can_write,
-    *,
-    comment_form: CommentForm | None = None,
-    endorsement_form: EndorsementForm | None = None,
-) -> dict:
-    """The parts of the debate page that depend on the reader: forms, own stances, co-signing."""
-    return {
         **_statements_part(request, consultation, recommendation, viewer, can_write),
         **_form_parts(
             request, viewer, comment_form=comment_form, endorsement_form=endorsement_form
@@ -439,40 +386,22 @@ def _reader_parts(
 
 
 def _statements_part(request, consultation, recommendation, viewer, can_write) -> dict:
-    """The page of statements, with the reader's co-signing forms."""
-    statements_number = request.GET.get("statements", 1)
+    """The page of statements, each marked with whether this reader may co-sign it."""
     statements_query = request.GET.copy()
     statements_query.pop("statements", None)
     representing_ids = {org.pk for org in viewer.representing_organisations}
-
-    def load_statements() -> list:
-        rows = list(endorsement_page.object_list)
-        for endorsement in rows:
-            endorsement.can_cosign = _cosignable(endorsement) and bool(
-                representing_ids - {endorsement.organisation_id}
-            )
-        return rows
-
-    # Read only when the page of statements is not in the shared cache already.
-    endorsement_page = SimpleLazyObject(
-        lambda: selectors.endorsement_page(
-            consultation, recommendation, page_number=statements_number, cached=True
-        )
+    endorsement_page = selectors.endorsement_page(
+        consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
     )
+    endorsements = list(endorsement_page.object_list)
+    for endorsement in endorsements:
+        endorsement.can_cosign = _cosignable(endorsement) and bool(
+            representing_ids - {endorsement.organisation_id}
+        )
     return {
-        "endorsements": SimpleLazyObject(load_statements),
+        "endorsements": endorsements,
         "endorsement_page": endorsement_page,
         "statements_query": statements_query.urlencode(),
-        "statements_html": _statements_fragment(
-            request,
-            consultation,
-            recommendation,
-            viewer,
-            can_write,
-            statements_number,
-            statements_query.urlencode(),
-            endorsement_page,
-        ),
     }
 
 
@@ -510,168 +439,6 @@ def _form_parts(
     }
 
 
-# The reader's own parts of a shared debate page, in the order
-# consultations/_debate_holes.html renders them, one rendering for all.
-_DEBATE_PAGE_HOLES = ("account-nav", "banner", "comment-form", "endorsement-box", "follow")
-_HOLE_SEPARATOR = "<!--end of hole-->"
-# Where the shell names its own address (the language switcher's return address).
-_ADDRESS_HOLE = "address-hole-8d1f4b"
-
-
-def _address_without(request, parameter: str) -> str:
-    query = request.GET.copy()
-    query.pop(parameter, None)
-    return f"{request.path}?{query.urlencode()}"
-
-
-def _shared_debate_page(request, consultation, recommendation) -> HttpResponse | None:
-    """The debate page for a signed-in reader, built from the page readers of their kind share.
-
-    Signed-in readers who are neither moderators nor suspended see the same
-    page but for a few parts of their own: the account menu, the email
-    banner, the comment form, their organisations' stances, the co-signing
-    buttons, the follow button and their own comments. That page is rendered
-    once per kind of reader (able to write or not), language, time zone and
-    address, with those parts left as marked holes, and shared through the
-    cache under the debate's versions; each request renders only its reader's
-    parts into it. None when the page must be rendered whole (moderators,
-    suspended people, a message waiting, HTMX).
-    """
-    user = request.user
-    if (
-        not user.is_authenticated
-        or request.htmx
-        or not getattr(settings, "CONSULTATIONS_SHARED_PAGES", True)
-        or "messages" in request.COOKIES
-        or request.session.get("_messages")
-    ):
-        return None
-    viewer = selectors.viewer_state(user, consultation, recommendation, cached=True)
-    if viewer.is_moderator or viewer.is_suspended or user.is_portal_moderator:
-        return None
-    can_write = consultation.is_open
-
-    def render_shell() -> dict:
-        context = _recommendation_context(request, consultation, recommendation, shared=True)
-        context["language_next"] = _ADDRESS_HOLE
-        html = render_to_string(
-            "consultations/recommendation_detail.html", context, request=request
-        )
-        authors = {
-            comment.pk: comment.author_id
-            for thread in context["comments"].threads
-            for comment in (thread, *thread.replies)
-        }
-        return {"html": html, "authors": authors}
-
-    shell = versioned(
-        [
-            f"consultation-meta:{consultation.pk}",
-            *selectors.discussion_versions(consultation, recommendation),
-        ],
-        [
-            "debate-shell",
-            # The page of statements is a hole of its own: every page of it shares the shell.
-            _address_without(request, "statements"),
-            get_language() or "",
-            timezone.get_current_timezone_name(),
-            str(can_write),
-        ],
-        render_shell,
-    )
-    sort = request.GET.get("sort", "oldest")
-
-    def render_holes() -> list[str]:
-        forms = _form_parts(request, viewer)
-        context = {
-            **forms,
-            "consultation": consultation,
-            "recommendation": recommendation,
-            "viewer": viewer,
-            "can_write": can_write,
-            "form": forms["comment_form"],
-            "comments": {"sort": sort},
-            "csrf_token": CSRF_PLACEHOLDER,
-        }
-        filled = render_to_string("consultations/_debate_holes.html", context, request=request)
-        return filled.split(_HOLE_SEPARATOR)
-
-    # The reader's own parts change only with them, their stances or the debate.
-    holes = versioned(
-        [
-            f"consultation-meta:{consultation.pk}",
-            reader_version(user.pk),
-            *selectors.discussion_versions(consultation, recommendation),
-        ],
-        [
-            "debate-holes",
-            str(user.pk),
-            str(consultation.pk),
-            recommendation.slug,
-            get_language() or "",
-            timezone.get_current_timezone_name(),
-            str(can_write),
-            sort,
-        ],
-        render_holes,
-    )
-    html = shell["html"].replace(_ADDRESS_HOLE, escape(request.get_full_path()))
-    for hole, part in zip(_DEBATE_PAGE_HOLES, holes, strict=True):
-        html = html.replace(f"<!--hole:{hole}-->", part, 1)
-    statements = _statements_part(request, consultation, recommendation, viewer, can_write)
-    html = html.replace("<!--hole:statements-->", statements["statements_html"] or "", 1)
-    own = [pk for pk, author in shell["authors"].items() if author == user.pk]
-    if own:
-        html = _own_comments_into(
-            request, consultation, recommendation, viewer, can_write, html, own
-        )
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-
-
-def _own_comments_into(
-    request, consultation, recommendation, viewer, can_write, html: str, pks
-) -> str:
-    """Replace the reader's own comments in a shared page with their author's view of them.
-
-    That view is kept in the cache too, under the debate's versions, for its
-    author alone.
-    """
-    user = request.user
-    prefix = _shared_fragment_prefix(
-        request, consultation, recommendation, "own-comment", user.pk, can_write
-    )
-
-    def render(missing) -> dict:
-        now = timezone.now()
-        rendered = {}
-        comments = Comment.objects.filter(pk__in=missing).select_related(
-            "author", "organisation", "root", "parent__author"
-        )
-        for comment in comments:
-            thread = comment.root or comment
-            comment.is_locked = thread.locked_at is not None
-            selectors.set_comment_visibility(comment, user, False, now)
-            rendered[comment.pk] = render_to_string(
-                "consultations/_comment.html",
-                {
-                    "comment": comment,
-                    "consultation": consultation,
-                    "viewer": viewer,
-                    "can_write": can_write,
-                    "csrf_token": CSRF_PLACEHOLDER,
-                },
-                request=request,
-            )
-        return rendered
-
-    for pk, comment_html in _cached_fragments(f"own-comment-html:{prefix}", pks, render).items():
-        before, found_start, rest = html.partition(f"<!--c:{pk}-->")
-        if found_start:
-            _old, _end, after = rest.partition(f"<!--/c:{pk}-->")
-            html = before + comment_html + after
-    return html
-
-
 def _shared_fragment_prefix(request, consultation, recommendation, *parts) -> str | None:
     """The cache key prefix for HTML that readers of one kind share, or None for moderators.
 
@@ -700,81 +467,6 @@ def _cosignable(endorsement) -> bool:
     return (
         endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE) and not endorsement.cosigned_id
     )
-
-
-_COSIGN_HOLE = re.compile(r"<!--cosign:(\d+):(\d+)-->")
-
-
-def _statements_fragment(
-    request, consultation, recommendation, viewer, can_write, number, query, endorsement_page
-):
-    """The page of statements every signed-in reader of a kind shares, or None for moderators.
-
-    Where a statement may be co-signed, the shared HTML holds a marker that
-    becomes this reader's co-signing form when they represent an organisation
-    other than the statement's.
-    """
-    user = request.user
-    prefix = _shared_fragment_prefix(
-        request,
-        consultation,
-        recommendation,
-        "statements",
-        user.is_authenticated,
-        can_write,
-        number,
-        query,
-    )
-    if prefix is None:
-        return None
-
-    def render() -> str:
-        endorsements = list(endorsement_page.object_list)
-        for endorsement in endorsements:
-            endorsement.can_cosign = _cosignable(endorsement)
-        return render_to_string(
-            "consultations/_statements.html",
-            {
-                "endorsements": endorsements,
-                "endorsement_page": endorsement_page,
-                "statements_query": query,
-                "cosign_holes": True,
-                "consultation": consultation,
-                "recommendation": recommendation,
-                "can_write": can_write,
-                "user": user,
-                "request": request,
-                "csrf_token": CSRF_PLACEHOLDER,
-            },
-        )
-
-    html = cached(f"statements-html:{prefix}", render)
-    representing = viewer.representing_organisations
-    forms: dict = {}
-
-    def cosign_form(match) -> str:
-        pk, organisation_id = match.group(1), int(match.group(2))
-        if not {org.pk for org in representing} - {organisation_id}:
-            return ""
-        # One rendering serves every statement of an organisation the reader does not represent.
-        own = organisation_id if any(org.pk == organisation_id for org in representing) else None
-        if own not in forms:
-            forms[own] = render_to_string(
-                "consultations/_cosign_form.html",
-                {
-                    "endorsement": {"pk": "\x00", "organisation_id": own},
-                    "cosign_organisations": representing,
-                    "consultation": consultation,
-                    "recommendation": recommendation,
-                    "request": request,
-                    "csrf_token": CSRF_PLACEHOLDER,
-                },
-            )
-        return forms[own].replace("\x00", pk)
-
-    html = _COSIGN_HOLE.sub(cosign_form, html)
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html)  # noqa: S308 - rendered by the templates above
 
 
 def _cached_fragments(prefix: str, pks, render) -> dict:
@@ -866,9 +558,6 @@ def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
 
 def recommendation_detail(request, pk, slug):
     consultation, recommendation = _debate_subjects(pk, slug)
-    shared = _shared_debate_page(request, consultation, recommendation)
-    if shared is not None:
-        return shared
     context = _recommendation_context(request, consultation, recommendation)
     if request.htmx and request.GET.get("fragment") == "comments":
         return render(request, "consultations/_comments.html", context)

@@ -3,10 +3,9 @@ from django.conf import settings
 
 def portal(request):
     context = {"SITE_NAME": settings.SITE_NAME}
-    if getattr(request, "page_cache_render", False):
-        # A page rendered for the anonymous page cache carries a placeholder that
-        # portal.page_cache replaces with each visitor's own token.
-        from .page_cache import CSRF_PLACEHOLDER
-
-        context["csrf_token"] = CSRF_PLACEHOLDER
+    marker = getattr(request, "page_cache_csrf_marker", None)
+    if marker:
+        # Where a page kept by portal.page_cache holds the visitor's token: it
+        # records these positions and puts each visitor's own token there.
+        context["csrf_token"] = marker
     return context

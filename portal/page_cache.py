@@ -19,13 +19,17 @@ after the transaction commits, so a page rendered from data read before the
 commit is never stored under the new version. Pages also expire after
 PAGE_CACHE_SECONDS, which bounds what only time changes ("time left").
 
-The CSRF token is the only per-visitor part of an anonymous page: it is
-rendered as a placeholder (portal.context_processors) and replaced with the
-visitor's own token when the page is served.
+The CSRF token is the only per-visitor part of a cached page. Its positions
+are recorded when the page is rendered: the render writes a marker made for
+that render alone (portal.context_processors), which no text stored before it
+can contain, and the page is kept as the pieces between the markers. Serving
+joins the pieces with the visitor's own token; nothing is searched or replaced
+in HTML served to anyone.
 """
 
 import contextlib
 import hashlib
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -40,7 +44,6 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-CSRF_PLACEHOLDER = "csrf-placeholder-4c1f0d7e9a2b"
 VERSION_PREFIX = "page-version:"
 PAGE_PREFIX = "page:"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow", "Link")
@@ -260,10 +263,11 @@ def _current_versions(found: dict, keys: list[str]) -> list:
     return values
 
 
-def _with_token(request, content: bytes) -> bytes:
-    if CSRF_PLACEHOLDER.encode() not in content:
-        return content
-    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+def _with_token(request, pieces: list[bytes]) -> bytes:
+    """The page whose ``pieces`` lay around each of its CSRF tokens, with the visitor's own."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return get_token(request).encode().join(pieces)
 
 
 def _api_throttles_allow(request) -> bool:
@@ -306,20 +310,22 @@ class PageCacheMiddleware:
         stored = found.get(key)
         current = [snapshot.get(name, found.get(VERSION_PREFIX + name)) for name in names]
         if stored is not None and None not in current and stored["versions"] == current:
-            response = HttpResponse(_with_token(request, stored["content"]))
+            response = HttpResponse(_with_token(request, stored["pieces"]))
             for header, value in stored["headers"].items():
                 response[header] = value
             response["X-Page-Cache"] = "hit"
             return response
         # Read before rendering: a write during the render leaves the page outdated.
         current = _snapshot_versions(names, found)
-        request.page_cache_render = True
+        # Written wherever the page holds the visitor's CSRF token; made for this
+        # render alone, so no text stored before it (a comment, a search) holds it.
+        request.page_cache_csrf_marker = secrets.token_hex(16)
         response = self.get_response(request)
         if getattr(response, "streaming", False):
             return response
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
-        content = response.content
+        pieces = response.content.split(request.page_cache_csrf_marker.encode())
         session = getattr(request, "session", None)
         if (
             response.status_code == 200
@@ -329,10 +335,10 @@ class PageCacheMiddleware:
             headers = {h: response[h] for h in STORED_HEADERS if response.has_header(h)}
             cache.set(
                 key,
-                {"versions": current, "content": content, "headers": headers},
+                {"versions": current, "pieces": pieces, "headers": headers},
                 timeout=page_cache_seconds(),
             )
-        response.content = _with_token(request, content)
+        response.content = _with_token(request, pieces)
         response["X-Page-Cache"] = "miss"
         return response
 
