@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.page_cache import bump, reader_version
+from core.page_cache import bump, reader_version
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from accounts.rules import user_memberships
-from portal.page_cache import reader_version, versioned
+from core.page_cache import reader_version, versioned
 from recommendations.models import Recommendation
 
 from .cursors import (
@@ -553,7 +553,7 @@ def _thread_count(consultation, recommendation) -> int:
 
 
 def discussion_versions(consultation: Consultation, recommendation) -> list[str]:
-    """What a recommendation's debate in a consultation depends on (portal.page_cache)."""
+    """What a recommendation's debate in a consultation depends on (core.page_cache)."""
     return ["names", f"discussion:{consultation.pk}:{recommendation.slug}"]
 
 
@@ -695,7 +695,7 @@ def viewer_state(
     """The viewer's roles, follows and own organisations' endorsements (at most six queries).
 
     With ``cached`` it comes from the shared cache, under the versions of the
-    debate, the consultation and the reader (portal.page_cache.reader_version),
+    debate, the consultation and the reader (core.page_cache.reader_version),
     which every write to what it holds bumps. For pages only: services check
     the rules on fresh rows.
     """

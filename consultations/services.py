@@ -22,7 +22,7 @@ from accounts.rules import (
     is_member_of,
     is_moderator,
 )
-from portal.page_cache import bump, reader_version
+from core.page_cache import bump, reader_version
 
 from .models import (
     COMMENT_MAX_LENGTH,

@@ -23,10 +23,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
 from accounts.rules import is_representative_of
+from core.page_cache import page_cache_seconds, versioned, versions
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
-from portal.page_cache import page_cache_seconds, versioned, versions
 from recommendations.models import Recommendation
 
 from . import selectors, services

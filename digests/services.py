@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.page_cache import bump, reader_version
 from portal.celery import enqueue_on_commit
-from portal.page_cache import bump, reader_version
 
 from .content import Digest, DigestBuilder, absolute
 from .models import (

@@ -6,6 +6,6 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .page_cache import connect_signals
+        from .invalidation import connect_signals
 
         connect_signals()

@@ -1,7 +1,7 @@
 """Authentication backends that read the signed-in person from the cache.
 
 Every signed-in request loads its person. The row is kept in the cache under
-the person's version (portal.page_cache.reader_version), which any save or
+the person's version (core.page_cache.reader_version), which any save or
 deletion of the row bumps, so a changed password, a deactivated account or a
 new name is seen on the next request, as from the database.
 
@@ -18,8 +18,7 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from accounts.rules import has_verified_email, user_memberships
 from consultations.rules import suspended_consultation_ids
 from consultations.selectors import participated_consultation_ids
-
-from .page_cache import reader_version, versioned
+from core.page_cache import reader_version, versioned
 
 
 def _with_permissions(user):

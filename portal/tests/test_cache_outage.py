@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def redis_goes_down(settings):
     # Nothing listens on port 1: every cache call is refused at once.
     settings.CACHES = {
-        "default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {"BACKEND": "core.cache_backend.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
 
 

@@ -14,8 +14,8 @@ from consultations.tests.factories import (
     MembershipFactory,
     RecommendationFactory,
 )
-from portal import page_cache
-from portal.page_cache import VERSION_PREFIX, VersionSnapshotMiddleware, bump, cached, versions
+from core import page_cache
+from core.page_cache import VERSION_PREFIX, VersionSnapshotMiddleware, bump, cached, versions
 
 
 @pytest.fixture(autouse=True)
@@ -150,7 +150,7 @@ def test_a_request_waits_no_longer_than_the_limit(monkeypatch):
 def test_without_the_cache_nobody_waits(settings, monkeypatch):
     # Nothing listens on port 1: every cache call is refused at once.
     settings.CACHES = {
-        "default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {"BACKEND": "core.cache_backend.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
 
     def no_waiting(seconds):

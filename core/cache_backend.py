@@ -24,7 +24,7 @@ from django.shortcuts import render
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-logger = logging.getLogger("portal.cache")
+logger = logging.getLogger("core.cache")
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
 

@@ -21,7 +21,7 @@ PAGE_CACHE_SECONDS, which bounds what only time changes ("time left").
 
 The CSRF token is the only per-visitor part of a cached page. Its positions
 are recorded when the page is rendered: the render writes a marker made for
-that render alone (portal.context_processors), which no text stored before it
+that render alone (core.context_processors), which no text stored before it
 can contain, and the page is kept as the pieces between the markers. Serving
 joins the pieces with the visitor's own token; nothing is searched or replaced
 in HTML served to anyone.
@@ -38,7 +38,6 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
@@ -341,118 +340,3 @@ class PageCacheMiddleware:
         response.content = _with_token(request, pieces)
         response["X-Page-Cache"] = "miss"
         return response
-
-
-# --- invalidation ----------------------------------------------------------------------
-
-# Fields whose change shows on no public page.
-_USER_PRIVATE_FIELDS = {"last_login", "password"}
-
-
-def _recommendation_slug(instance) -> str | None:
-    recommendation = instance._state.fields_cache.get("recommendation")
-    if recommendation is not None:
-        return recommendation.slug
-    from recommendations.models import Recommendation
-
-    return (
-        Recommendation.objects.filter(pk=instance.recommendation_id)
-        .values_list("slug", flat=True)
-        .first()
-    )
-
-
-def _on_discussion_change(sender, instance, **kwargs) -> None:
-    names = [f"consultation:{instance.consultation_id}"]
-    slug = _recommendation_slug(instance)
-    if slug:
-        names.append(f"discussion:{instance.consultation_id}:{slug}")
-    bump(*names)
-
-
-def _on_consultation_change(sender, instance, **kwargs) -> None:
-    bump("consultations", f"consultation:{instance.pk}", f"consultation-meta:{instance.pk}")
-
-
-def _on_forum_change(sender, instance, **kwargs) -> None:
-    bump("names")
-
-
-def _on_names_change(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields and set(update_fields) <= _USER_PRIVATE_FIELDS:
-        return
-    bump("names")
-
-
-def _on_user_change(sender, instance, update_fields=None, **kwargs) -> None:
-    _on_names_change(sender, instance, update_fields=update_fields)
-    bump(reader_version(instance.pk))
-
-
-def _on_reader_change(sender, instance, **kwargs) -> None:
-    if instance.user_id:
-        bump(reader_version(instance.user_id))
-
-
-def _on_organisation_change(sender, instance, **kwargs) -> None:
-    # Its members' own pages and cached rules show its name and verification.
-    _on_names_change(sender, instance, **kwargs)
-    from accounts.models import Membership
-
-    members = Membership.objects.filter(organisation_id=instance.pk).values_list(
-        "user_id", flat=True
-    )
-    if members:
-        bump(*(reader_version(user_id) for user_id in members))
-
-
-def connect_signals() -> None:
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Membership, Organisation
-    from consultations.models import (
-        Comment,
-        Consultation,
-        Endorsement,
-        Follow,
-        Forum,
-        PersonParticipation,
-        RecommendationStats,
-        Suspension,
-        Synthesis,
-    )
-    from recommendations.models import Example, Recommendation, Session, Theme
-
-    uid = "portal.page_cache"
-    for model in (Comment, Endorsement, Synthesis, RecommendationStats):
-        for signal in (post_save, post_delete):
-            signal.connect(_on_discussion_change, sender=model, dispatch_uid=f"{uid}.{model}")
-    for signal in (post_save, post_delete):
-        signal.connect(_on_consultation_change, sender=Consultation, dispatch_uid=f"{uid}.c")
-        signal.connect(_on_forum_change, sender=Forum, dispatch_uid=f"{uid}.f")
-        signal.connect(_on_user_change, sender=get_user_model(), dispatch_uid=f"{uid}.user")
-        signal.connect(_on_organisation_change, sender=Organisation, dispatch_uid=f"{uid}.o")
-        for model in (Recommendation, Session, Theme, Example):
-            signal.connect(_on_names_change, sender=model, dispatch_uid=f"{uid}.{model}")
-        for model in (
-            Membership,
-            Follow,
-            Suspension,
-            EmailAddress,
-            Authenticator,
-            PersonParticipation,
-        ):
-            signal.connect(_on_reader_change, sender=model, dispatch_uid=f"{uid}.r.{model}")
-    for through in (
-        Consultation.sessions.through,
-        Consultation.recommendations.through,
-        Consultation.moderators.through,
-    ):
-        m2m_changed.connect(
-            lambda instance, **kwargs: _on_consultation_change(None, instance),
-            sender=through,
-            dispatch_uid=f"{uid}.{through}",
-            weak=False,
-        )
