@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from accounts.rules import user_memberships
-from core.page_cache import reader_version, versioned
+from core.page_cache import ANYONE, person, reader_version, versioned
 from recommendations.models import Recommendation
 
 from .cursors import (
@@ -113,9 +113,11 @@ def consultation_get(pk: int, *, cached: bool = False) -> Consultation:
     """
     if cached:
         return versioned(
-            ["names", f"consultation-meta:{pk}"],
-            ["consultation", str(pk)],
-            lambda: consultation_get(pk),
+            "consultation",
+            pk,
+            audience=ANYONE,
+            depends_on=["names", f"consultation-meta:{pk}"],
+            compute=lambda: consultation_get(pk),
         )
     consultation = Consultation.objects.select_related("forum").get(pk=pk)
     consultation_moderator_ids(consultation)
@@ -275,9 +277,11 @@ def recommendation_tally(consultation: Consultation, recommendation, *, cached=F
     """Tallies by stance (counters) and by kind and region (three queries, none on a hit)."""
     if cached:
         return versioned(
-            discussion_versions(consultation, recommendation),
-            ["tally"],
-            lambda: recommendation_tally(consultation, recommendation),
+            "tally",
+            (consultation.pk, recommendation.pk),
+            audience=ANYONE,
+            depends_on=discussion_versions(consultation, recommendation),
+            compute=lambda: recommendation_tally(consultation, recommendation),
         )
     stats = RecommendationStats.objects.filter(
         consultation=consultation, recommendation=recommendation
@@ -354,9 +358,12 @@ def endorsement_page(
 
     if cached:
         data = versioned(
-            discussion_versions(consultation, recommendation),
-            ["statements", str(page_number), str(per_page)],
-            load,
+            "statements",
+            (consultation.pk, recommendation.pk),
+            audience=ANYONE,
+            depends_on=discussion_versions(consultation, recommendation),
+            variant=(page_number, per_page),
+            compute=load,
         )
     else:
         data = load()
@@ -584,9 +591,12 @@ def comment_threads(
     names = discussion_versions(consultation, recommendation)
     if cached:
         data = versioned(
-            names,
-            ["threads", sort, cursor, str(per_page)],
-            lambda: _thread_page(consultation, recommendation, sort, position, per_page),
+            "threads",
+            (consultation.pk, recommendation.pk),
+            audience=ANYONE,
+            depends_on=names,
+            variant=(sort, cursor, per_page),
+            compute=lambda: _thread_page(consultation, recommendation, sort, position, per_page),
         )
     else:
         data = _thread_page(consultation, recommendation, sort, position, per_page)
@@ -595,7 +605,11 @@ def comment_threads(
         count = len(threads)  # the whole debate is on this page: nothing to count
     elif cached:
         count = versioned(
-            names, ["thread-count"], lambda: _thread_count(consultation, recommendation)
+            "thread-count",
+            (consultation.pk, recommendation.pk),
+            audience=ANYONE,
+            depends_on=names,
+            compute=lambda: _thread_count(consultation, recommendation),
         )
     else:
         count = _thread_count(consultation, recommendation)
@@ -639,9 +653,11 @@ def comment_landing(comment: Comment, *, sort: str = "oldest") -> str:
 def synthesis_get(consultation: Consultation, recommendation, *, cached=False) -> Synthesis | None:
     if cached:
         return versioned(
-            discussion_versions(consultation, recommendation),
-            ["synthesis"],
-            lambda: (synthesis_get(consultation, recommendation),),
+            "synthesis",
+            (consultation.pk, recommendation.pk),
+            audience=ANYONE,
+            depends_on=discussion_versions(consultation, recommendation),
+            compute=lambda: (synthesis_get(consultation, recommendation),),
         )[0]
     return (
         Synthesis.objects.filter(consultation=consultation, recommendation=recommendation)
@@ -709,14 +725,11 @@ def viewer_state(
         else:
             names.append("names")
         return versioned(
-            names,
-            [
-                "viewer",
-                str(viewer.pk),
-                str(consultation.pk),
-                str(getattr(recommendation, "pk", "")),
-            ],
-            lambda: viewer_state(viewer, consultation, recommendation),
+            "viewer-state",
+            (consultation.pk, getattr(recommendation, "pk", "")),
+            audience=person(viewer.pk),
+            depends_on=names,
+            compute=lambda: viewer_state(viewer, consultation, recommendation),
         )
     state.is_moderator = acts_as_moderator(viewer, consultation)
     state.is_suspended = is_suspended_from(viewer, consultation)

@@ -1,29 +1,25 @@
 """Pages for consultations: thin views over the selectors and services."""
 
-import hashlib
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
 from accounts.rules import is_representative_of
-from core.page_cache import page_cache_seconds, versioned, versions
+from core.page_cache import ANYONE, fragments, role, versioned
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
@@ -439,52 +435,11 @@ def _form_parts(
     }
 
 
-def _shared_fragment_prefix(request, consultation, recommendation, *parts) -> str | None:
-    """The cache key prefix for HTML that readers of one kind share, or None for moderators.
-
-    Moderators see real names and hidden text: their pages are always theirs alone.
-    """
-    viewer = request.user
-    if getattr(viewer, "is_portal_moderator", False) or selectors.acts_as_moderator(
-        viewer, consultation
-    ):
-        return None
-    return hashlib.sha256(
-        "\x1f".join(
-            [
-                *map(str, parts),
-                get_language() or "",
-                timezone.get_current_timezone_name(),
-                str(consultation.pk),
-                *map(str, versions(selectors.discussion_versions(consultation, recommendation))),
-            ]
-        ).encode()
-    ).hexdigest()
-
-
 def _cosignable(endorsement) -> bool:
     """A statement of reservations or opposition of its own, which others may co-sign."""
     return (
         endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE) and not endorsement.cosigned_id
     )
-
-
-def _cached_fragments(prefix: str, pks, render) -> dict:
-    """HTML per id, from the cache under ``prefix``; ``render(missing ids)`` makes the rest.
-
-    What is rendered is kept for the others, until ``prefix`` changes.
-    """
-    keys = {f"{prefix}:{pk}": pk for pk in pks}
-    html = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
-    missing = [pk for pk in keys.values() if pk not in html]
-    if missing:
-        fresh = render(missing)
-        cache.set_many(
-            {f"{prefix}:{pk}": value for pk, value in fresh.items()},
-            timeout=page_cache_seconds() or 60,
-        )
-        html.update(fresh)
-    return html
 
 
 def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
@@ -508,9 +463,10 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     kind = "writer" if user.is_authenticated and can_write else "reader"
     if not user.is_authenticated:
         kind = "anonymous"
-    prefix = _shared_fragment_prefix(request, consultation, recommendation, "comment", kind)
-    if prefix is None:
-        return
+    if getattr(user, "is_portal_moderator", False) or selectors.acts_as_moderator(
+        user, consultation
+    ):
+        return  # moderators see real names and hidden text: theirs alone
     by_pk = {comment.pk: comment for comment in shown}
 
     def render(missing) -> dict:
@@ -526,9 +482,15 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
             for pk in missing
         }
 
-    fragments = _cached_fragments(f"comment-html:{prefix}", list(by_pk), render)
+    html = fragments(
+        "comment-html",
+        list(by_pk),
+        audience=role(kind),
+        depends_on=selectors.discussion_versions(consultation, recommendation),
+        render=render,
+    )
     for comment in shown:
-        comment.fragment = mark_safe(fragments[comment.pk])  # noqa: S308 - our template
+        comment.fragment = mark_safe(html[comment.pk])  # noqa: S308 - our template
 
 
 def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
@@ -550,7 +512,11 @@ def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
 
     try:
         return versioned(
-            ["names", f"consultation-meta:{pk}"], ["debate-subjects", str(pk), slug], read
+            "debate-subjects",
+            (pk, slug),
+            audience=ANYONE,
+            depends_on=["names", f"consultation-meta:{pk}"],
+            compute=read,
         )
     except (Consultation.DoesNotExist, Recommendation.DoesNotExist):
         raise Http404 from None

@@ -42,9 +42,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import get_language
 
 VERSION_PREFIX = "page-version:"
-PAGE_PREFIX = "page:"
+PAGE = "page"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow", "Link")
 
 
@@ -154,17 +155,77 @@ def _snapshot_versions(names: list[str], found: dict) -> list:
     return [snapshot[name] for name in names]
 
 
-def versioned(names: list[str], parts: list[str], compute: Callable):
-    """``compute()``, shared through the cache until one of ``names`` is bumped.
+# Who a cached value is for: everyone alike, anonymous visitors, one role, or one person.
+ANYONE = "anyone"
+ANONYMOUS = "anonymous"
 
-    For data that every viewer sees alike; what depends on the viewer is
-    decided by the caller on every request.
+
+def role(name: str) -> str:
+    return f"role:{name}"
+
+
+def person(pk) -> str:
+    return f"person:{pk}"
+
+
+def cache_key(entity: str, pk, *, audience: str, versions=(), variant=()) -> str:
+    """The key of every cached value, built from all that the value depends on.
+
+    ``entity`` and ``pk`` name what is cached (a recommendation's tally, one
+    comment's HTML, a page by its address); ``audience`` says who it is for
+    (ANYONE, ANONYMOUS, ``role(...)`` or ``person(...)``); ``versions`` are the
+    current values of the versions it was computed under; ``variant`` holds
+    whatever else selects it (a page number, a sort order). The active
+    language and time zone are always read here, never passed, so no value
+    can be stored without them.
     """
-    key = (
-        "data:"
-        + hashlib.sha256("\x1f".join([*parts, *map(str, versions(names))]).encode()).hexdigest()
-    )
+    if not entity or pk is None or pk == "":
+        raise ValueError("A cache key needs the entity and its id.")
+    if audience not in (ANYONE, ANONYMOUS) and not audience.startswith(("role:", "person:")):
+        raise ValueError(f"Unknown audience for a cache key: {audience!r}.")
+    parts = [
+        entity,
+        str(pk),
+        audience,
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        *map(str, versions),
+        "\x1e",
+        *map(str, variant),
+    ]
+    return f"{entity}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def versioned(entity: str, pk, *, audience: str, depends_on: list[str], variant=(), compute):
+    """``compute()``, shared through the cache until one of the versions it ``depends_on`` changes.
+
+    What ``audience`` does not cover (what this viewer may see) is decided by
+    the caller on every request.
+    """
+    key = cache_key(entity, pk, audience=audience, versions=versions(depends_on), variant=variant)
     return cached(key, compute)
+
+
+def fragments(entity: str, pks, *, audience: str, depends_on: list[str], variant=(), render):
+    """HTML for each id in ``pks``, from the cache; ``render(missing ids)`` makes the rest.
+
+    One round trip reads them all; what is rendered is kept for the others.
+    """
+    current = versions(depends_on)
+    keys = {
+        cache_key(entity, pk, audience=audience, versions=current, variant=variant): pk
+        for pk in pks
+    }
+    found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    missing = [pk for pk in keys.values() if pk not in found]
+    if missing:
+        fresh = render(missing)
+        by_pk = {pk: key for key, pk in keys.items()}
+        cache.set_many(
+            {by_pk[pk]: value for pk, value in fresh.items()}, timeout=page_cache_seconds() or 60
+        )
+        found.update(fresh)
+    return found
 
 
 # How long a request waits for another one that is computing the value it misses.
@@ -214,13 +275,8 @@ def reader_version(user_id) -> str:
     return f"reader:{user_id}"
 
 
-def _page_key(request, *reader: str) -> str:
-    parts = [request.get_full_path(), getattr(request, "LANGUAGE_CODE", ""), *reader]
-    return PAGE_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def _plan(request) -> tuple[str, list[str]] | None:
-    """The cache key and the versions of the page a request may be served from, or None."""
+def _plan(request) -> tuple[str, list[str], bool] | None:
+    """The key and versions of the page a request may be served from, and if it is the API's."""
     if request.method != "GET" or page_cache_seconds() <= 0:
         return None
     if request.headers.get("Authorization") or request.headers.get("HX-Request"):
@@ -236,18 +292,16 @@ def _plan(request) -> tuple[str, list[str]] | None:
         return None
     names = depends_on(**match.kwargs)
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        if match.view_name.startswith("api:") and not _api_throttles_allow(request):
-            return None
-        return _page_key(request), names
+        is_api = match.view_name.startswith("api:")
+        return cache_key(PAGE, request.get_full_path(), audience=ANONYMOUS), names, is_api
     if match.view_name not in READER_CACHED_VIEWS:
         return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or request.session.get("_messages"):
         return None
-    # One person's own copy: their id, time zone and everything about them are in the key.
-    reader = reader_version(user.pk)
-    key = _page_key(request, reader, timezone.get_current_timezone_name())
-    return key, [*names, reader]
+    # One person's own copy, under the version of everything about them.
+    key = cache_key(PAGE, request.get_full_path(), audience=person(user.pk))
+    return key, [*names, reader_version(user.pk)], False
 
 
 def _current_versions(found: dict, keys: list[str]) -> list:
@@ -270,9 +324,11 @@ def _with_token(request, pieces: list[bytes]) -> bytes:
 
 
 def _api_throttles_allow(request) -> bool:
-    """Apply the API's throttles to a response served from the cache too.
+    """Apply the API's throttles to an API response served from the cache too.
 
-    When one refuses, the view runs and answers with its own 429.
+    Asked only when the cache holds the response: otherwise the view runs and
+    its throttles count the request, once. When one refuses, the view runs and
+    answers with its own 429 (a refused request is not counted).
     """
     from rest_framework.settings import api_settings
 
@@ -301,14 +357,19 @@ class PageCacheMiddleware:
             return self.get_response(request)
         # One round trip: the stored page and the versions it must still match
         # that this request has not read yet.
-        key, names = plan
+        key, names, is_api = plan
         snapshot = _snapshot.get() or {}
         found = cache.get_many(
             [key, *(VERSION_PREFIX + name for name in names if name not in snapshot)]
         )
         stored = found.get(key)
         current = [snapshot.get(name, found.get(VERSION_PREFIX + name)) for name in names]
-        if stored is not None and None not in current and stored["versions"] == current:
+        if (
+            stored is not None
+            and None not in current
+            and stored["versions"] == current
+            and (not is_api or _api_throttles_allow(request))
+        ):
             response = HttpResponse(_with_token(request, stored["pieces"]))
             for header, value in stored["headers"].items():
                 response[header] = value

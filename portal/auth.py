@@ -18,7 +18,7 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from accounts.rules import has_verified_email, user_memberships
 from consultations.rules import suspended_consultation_ids
 from consultations.selectors import participated_consultation_ids
-from core.page_cache import reader_version, versioned
+from core.page_cache import person, reader_version, versioned
 
 
 def _with_permissions(user):
@@ -34,9 +34,11 @@ def _with_permissions(user):
 class CachedUserMixin:
     def get_user(self, user_id):
         return versioned(
-            [reader_version(user_id)],
-            ["account", str(user_id)],
-            lambda: (_with_permissions(super(CachedUserMixin, self).get_user(user_id)),),
+            "account",
+            user_id,
+            audience=person(user_id),
+            depends_on=[reader_version(user_id)],
+            compute=lambda: (_with_permissions(super(CachedUserMixin, self).get_user(user_id)),),
         )[0]
 
 
