@@ -7,8 +7,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.page_cache import bump, reader_version
-
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -41,8 +39,7 @@ class UserPreferencesMiddleware:
         if signed_in and request.method == "POST" and request.path == reverse("set_language"):
             chosen = request.POST.get("language", "")
             if chosen in LANGUAGE_CODES and chosen != user.interface_language:
-                get_user_model().objects.filter(pk=user.pk).update(interface_language=chosen)
-                bump(reader_version(user.pk))
+                get_user_model().objects.of(user).update(interface_language=chosen)
         return response
 
 

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.querysets import SignallingManager, SignallingQuerySet
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager.from_queryset(SignallingQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -138,7 +140,7 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(SignallingQuerySet):
     def verified(self):
         return self.filter(status=VerificationStatus.VERIFIED)
 
@@ -248,6 +250,8 @@ class Membership(models.Model):
     )
     is_public = models.BooleanField(_("shown on the organisation's page"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignallingManager()
 
     class Meta:
         verbose_name = _("membership")

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.querysets import SignallingManager, SignallingQuerySet
+
 from .cursors import comment_link
 
 # "Anywhere on Earth" is UTC-12: a date has not ended anywhere until it ends there.
@@ -37,6 +39,8 @@ class Forum(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignallingManager()
 
     class Meta:
         verbose_name = _("Forum meeting")
@@ -109,6 +113,8 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = SignallingManager()
+
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
@@ -166,6 +172,8 @@ class RecommendationStats(models.Model):
     support_count = models.PositiveIntegerField(default=0)
     reservations_count = models.PositiveIntegerField(default=0)
     oppose_count = models.PositiveIntegerField(default=0)
+
+    objects = SignallingManager()
 
     class Meta:
         constraints = [
@@ -227,6 +235,8 @@ class Comment(models.Model):
     # Counters kept by the services.
     reply_count = models.PositiveIntegerField(default=0)
     open_flag_count = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = SignallingManager()
 
     class Meta:
         verbose_name = _("comment")
@@ -296,7 +306,7 @@ STANCE_COUNTER = {
 }
 
 
-class EndorsementQuerySet(models.QuerySet):
+class EndorsementQuerySet(SignallingQuerySet):
     def active(self):
         return self.filter(withdrawn_at__isnull=True)
 
@@ -401,6 +411,8 @@ class PersonParticipation(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = SignallingManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -452,6 +464,8 @@ class Follow(models.Model):
         related_name="follows",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignallingManager()
 
     class Meta:
         constraints = [
@@ -529,6 +543,8 @@ class Suspension(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SignallingManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -556,6 +572,8 @@ class Synthesis(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignallingManager()
 
     class Meta:
         verbose_name = _("synthesis")

@@ -26,7 +26,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.page_cache import bump, reader_version
 from portal.celery import enqueue_on_commit
 
 from .content import Digest, DigestBuilder, absolute
@@ -508,8 +507,7 @@ def unsubscribe_apply(*, token: str):
     if user is None:
         raise InvalidToken
     if what == DIGEST:
-        User.objects.filter(pk=user_id).update(digest_frequency="off")
-        bump(reader_version(user_id))
+        User.objects.of(User(pk=user_id)).update(digest_frequency="off")
         user.digest_frequency = "off"
     else:
         preference, _created = NotificationPreference.objects.select_for_update().get_or_create(

@@ -1,14 +1,18 @@
 """Which writes invalidate which cached pages: every model whose rows a cached page shows.
 
-Connected once at start-up (portal.apps); the versions themselves live in core.page_cache.
+Each handler hears of a row whenever it is saved, deleted, changed by a
+queryset's ``update()`` or made by ``bulk_create()`` (core.querysets), and its
+many-to-many links: no caller bumps a version by hand. Connected once at
+start-up (portal.apps); the versions themselves live in core.page_cache.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.page_cache import bump, reader_version
+from core.querysets import rows_written
 
 # Fields whose change shows on no public page.
-_USER_PRIVATE_FIELDS = {"last_login", "password"}
+_USER_PRIVATE_FIELDS = {"last_login", "password", "interface_language", "digest_frequency"}
 
 
 def _recommendation_slug(instance) -> str | None:
@@ -32,8 +36,45 @@ def _on_discussion_change(sender, instance, **kwargs) -> None:
     bump(*names)
 
 
-def _on_consultation_change(sender, instance, **kwargs) -> None:
+# A consultation's counters show in lists and on its page, not in what is read with it.
+_CONSULTATION_COUNTERS = {"comment_count", "endorsement_count"}
+
+
+def _on_consultation_change(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= _CONSULTATION_COUNTERS:
+        bump("consultations", f"consultation:{instance.pk}")
+        return
     bump("consultations", f"consultation:{instance.pk}", f"consultation-meta:{instance.pk}")
+
+
+def _on_consultation_links_change(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A consultation's scope or moderators changed, from either side of the link."""
+    if not reverse:
+        if action.startswith("post_"):
+            _on_consultation_change(sender, instance)
+        return
+    if action == "pre_clear":  # once cleared, nothing says which consultations it left
+        to_consultation, to_other = _link_columns(sender, instance)
+        pk_set = set(
+            sender.objects.filter(**{to_other: instance.pk}).values_list(to_consultation, flat=True)
+        )
+    elif not action.startswith("post_") or action == "post_clear":
+        return
+    for pk in pk_set or ():
+        bump("consultations", f"consultation:{pk}", f"consultation-meta:{pk}")
+
+
+def _link_columns(through, instance) -> tuple[str, str]:
+    """The link table's columns for the consultation and for ``instance``'s side."""
+    to_consultation = to_other = ""
+    for field in through._meta.fields:
+        if not field.is_relation:
+            continue
+        if field.related_model is type(instance):
+            to_other = field.attname
+        else:
+            to_consultation = field.attname
+    return to_consultation, to_other
 
 
 def _on_forum_change(sender, instance, **kwargs) -> None:
@@ -89,9 +130,9 @@ def connect_signals() -> None:
 
     uid = "portal.invalidation"
     for model in (Comment, Endorsement, Synthesis, RecommendationStats):
-        for signal in (post_save, post_delete):
+        for signal in (post_save, post_delete, rows_written):
             signal.connect(_on_discussion_change, sender=model, dispatch_uid=f"{uid}.{model}")
-    for signal in (post_save, post_delete):
+    for signal in (post_save, post_delete, rows_written):
         signal.connect(_on_consultation_change, sender=Consultation, dispatch_uid=f"{uid}.c")
         signal.connect(_on_forum_change, sender=Forum, dispatch_uid=f"{uid}.f")
         signal.connect(_on_user_change, sender=get_user_model(), dispatch_uid=f"{uid}.user")
@@ -107,14 +148,9 @@ def connect_signals() -> None:
             PersonParticipation,
         ):
             signal.connect(_on_reader_change, sender=model, dispatch_uid=f"{uid}.r.{model}")
-    for through in (
-        Consultation.sessions.through,
-        Consultation.recommendations.through,
-        Consultation.moderators.through,
-    ):
+    for field in Consultation._meta.many_to_many:
         m2m_changed.connect(
-            lambda instance, **kwargs: _on_consultation_change(None, instance),
-            sender=through,
-            dispatch_uid=f"{uid}.{through}",
-            weak=False,
+            _on_consultation_links_change,
+            sender=field.remote_field.through,
+            dispatch_uid=f"{uid}.{field.name}",
         )

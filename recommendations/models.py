@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import SignallingManager
+
 
 class Report(models.Model):
     """A published report whose recommendations the portal is seeded with."""
@@ -40,6 +42,8 @@ class Session(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
+    objects = SignallingManager()
+
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
@@ -70,6 +74,8 @@ class Theme(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    objects = SignallingManager()
 
     class Meta:
         verbose_name = _("theme")
@@ -110,6 +116,8 @@ class Recommendation(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
+    objects = SignallingManager()
+
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
@@ -144,6 +152,8 @@ class Example(models.Model):
     body = models.TextField(_("body"), help_text=_("Markdown."))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    objects = SignallingManager()
 
     class Meta:
         verbose_name = _("example")
