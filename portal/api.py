@@ -25,16 +25,12 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.services import AccountsError
 from consultations.services import ConsultationError
+from core.errors import STATUS_BY_KIND, Refusal
 
 # Domain errors raised by the services: each carries a translated ``message`` and a ``kind``
 # that says why the service refused, which gives the status code.
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (ConsultationError, AccountsError)
-DOMAIN_ERROR_STATUS = {
-    "invalid": status.HTTP_400_BAD_REQUEST,
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "conflict": status.HTTP_409_CONFLICT,
-    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
-}
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (Refusal, ConsultationError, AccountsError)
+DOMAIN_ERROR_STATUS = STATUS_BY_KIND
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
