@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken
 from accounts.tests.factories import UserFactory
 from accounts.tokens import api_token_create, api_token_revoke
+from core.errors import Refusal
 from portal.api import token_digest
 from recommendations.tests.factories import RecommendationFactory, SessionFactory
 
@@ -151,9 +152,7 @@ def test_session_writes_need_the_csrf_token():
 
 
 def test_unverified_person_cannot_create_a_token():
-    from accounts.services import AccountsError
-
-    with pytest.raises(AccountsError):
+    with pytest.raises(Refusal):
         api_token_create(name="x", by=UserFactory(verified=False))
 
 
@@ -262,7 +261,6 @@ def test_any_accept_header_gets_json_never_a_406(api, accept):
 
 
 def _domain_errors():
-    from accounts.services import AccountsError
     from consultations.services import ConsultationError
     from digests.services import DigestsError
     from exports.services import ExportError
@@ -270,7 +268,7 @@ def _domain_errors():
     from recommendations.services import RecommendationsError
 
     return [
-        AccountsError,
+        Refusal,
         ConsultationError,
         DigestsError,
         ExportError,
