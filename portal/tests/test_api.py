@@ -262,19 +262,9 @@ def test_any_accept_header_gets_json_never_a_406(api, accept):
 
 def _domain_errors():
     from consultations.services import ConsultationError
-    from digests.services import DigestsError
-    from exports.services import ExportError
     from positions.services import PositionError
-    from recommendations.services import RecommendationsError
 
-    return [
-        Refusal,
-        ConsultationError,
-        DigestsError,
-        ExportError,
-        PositionError,
-        RecommendationsError,
-    ]
+    return [Refusal, ConsultationError, PositionError]
 
 
 @pytest.mark.parametrize(
