@@ -23,12 +23,11 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from consultations.services import ConsultationError
 from core.errors import STATUS_BY_KIND, Refusal
 
 # Domain errors raised by the services: each carries a translated ``message`` and a ``kind``
 # that says why the service refused, which gives the status code.
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (Refusal, ConsultationError)
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (Refusal,)
 DOMAIN_ERROR_STATUS = STATUS_BY_KIND
 
 LICENSE = "CC BY 4.0"

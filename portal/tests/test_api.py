@@ -261,10 +261,9 @@ def test_any_accept_header_gets_json_never_a_406(api, accept):
 
 
 def _domain_errors():
-    from consultations.services import ConsultationError
     from positions.services import PositionError
 
-    return [Refusal, ConsultationError, PositionError]
+    return [Refusal, PositionError]
 
 
 @pytest.mark.parametrize(
