@@ -261,9 +261,7 @@ def test_any_accept_header_gets_json_never_a_406(api, accept):
 
 
 def _domain_errors():
-    from positions.services import PositionError
-
-    return [Refusal, PositionError]
+    return [Refusal]
 
 
 @pytest.mark.parametrize(
