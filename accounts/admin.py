@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refusal
+
 from . import services
 from .models import Invitation, Membership, MembershipRequest, Organisation, User
 
@@ -58,7 +60,7 @@ def _run_service(modeladmin, request, queryset, service, done_message, **kwargs)
     for organisation in queryset:
         try:
             service(organisation=organisation, by=request.user, **kwargs)
-        except services.AccountsError as error:
+        except Refusal as error:
             modeladmin.message_user(
                 request, f"{organisation.name}: {error.message}", level=messages.WARNING
             )
@@ -137,7 +139,7 @@ class MembershipAdmin(admin.ModelAdmin):
         for membership in queryset.select_related("organisation"):
             try:
                 services.membership_role_set(membership=membership, role=role, by=request.user)
-            except services.AccountsError as error:
+            except Refusal as error:
                 self.message_user(request, str(error.message), level=messages.WARNING)
             else:
                 done += 1

@@ -1,6 +1,6 @@
 """Writes for accounts: every action on users, organisations and memberships is one function here.
 
-Each service checks who may do it and raises ``AccountsError`` with a message
+Each service checks who may do it and raises ``core.errors.Refusal`` with a message
 meant for the person, so web pages, the API and admin actions behave alike.
 """
 
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Activity, ModerationAction
 from consultations.services import activity_record, moderation_action_record
+from core.errors import Refusal
 
 from . import rules
 from .models import (
@@ -45,54 +46,37 @@ logger = logging.getLogger(__name__)
 INVITATION_VALIDITY = timedelta(days=7)
 
 
-class AccountsError(Exception):
-    """A rule refused the action; ``message`` is meant for the person who tried.
-
-    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
-    "forbidden" (this person may not, 403), "conflict" (the current state of things
-    does not allow it, 409) or "throttled" (too many tries, 429).
-    """
-
-    def __init__(self, message, *, field: str | None = None, kind: str = "invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-        self.kind = kind
-
-
 # Shared checks -----------------------------------------------------------------------------
 
 
 def _require_can_act(user) -> None:
     if not rules.is_authenticated(user):
-        raise AccountsError(_("Log in to do this."), kind="forbidden")
+        raise Refusal(_("Log in to do this."), kind="forbidden")
     if not rules.has_verified_email(user):
-        raise AccountsError(_("Confirm your email address before you do this."), kind="forbidden")
+        raise Refusal(_("Confirm your email address before you do this."), kind="forbidden")
 
 
 def _require_moderator(user) -> None:
     _require_can_act(user)
     if not rules.is_moderator(user):
-        raise AccountsError(_("Only moderators can do this."), kind="forbidden")
+        raise Refusal(_("Only moderators can do this."), kind="forbidden")
 
 
 def _require_representative(user, organisation: Organisation) -> None:
     _require_can_act(user)
     if not (rules.is_representative_of(user, organisation) or rules.is_moderator(user)):
-        raise AccountsError(
+        raise Refusal(
             _("Only a representative of this organisation can do this."), kind="forbidden"
         )
 
 
 def _validate(instance, *, exclude: list[str]) -> None:
-    """Field validation of a model instance, as an AccountsError naming the first bad field."""
+    """Field validation of a model instance, as a Refusal naming the first bad field."""
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise AccountsError(
-            messages[0], field=None if field == NON_FIELD_ERRORS else field
-        ) from error
+        raise Refusal(messages[0], field=None if field == NON_FIELD_ERRORS else field) from error
 
 
 def _site_url(path: str) -> str:
@@ -165,14 +149,14 @@ def organisation_register(
     _require_can_act(by)
     name = " ".join((name or "").split())
     if not name:
-        raise AccountsError(_("Give the organisation's name."), field="name")
+        raise Refusal(_("Give the organisation's name."), field="name")
     if len(name) > Organisation._meta.get_field("name").max_length:
-        raise AccountsError(_("The name is too long."), field="name")
+        raise Refusal(_("The name is too long."), field="name")
     if kind not in OrganisationKind.values:
-        raise AccountsError(_("Choose a kind of organisation from the list."), field="kind")
+        raise Refusal(_("Choose a kind of organisation from the list."), field="kind")
     region = region_for_country(country)
     if not region:
-        raise AccountsError(
+        raise Refusal(
             _("Choose the country where the organisation is based from the list."),
             field="country",
         )
@@ -180,7 +164,7 @@ def organisation_register(
         lower_name=name.lower(), country=country
     )
     if duplicate.exists():
-        raise AccountsError(
+        raise Refusal(
             _("An organisation with this name is already registered in this country."),
             field="name",
         )
@@ -197,12 +181,12 @@ def organisation_register(
     _validate(organisation, exclude=["created_by", "decided_by"])
     # A TextField's max_length is enforced by forms only.
     if len(organisation.description) > Organisation._meta.get_field("description").max_length:
-        raise AccountsError(_("The description is too long."), field="description")
+        raise Refusal(_("The description is too long."), field="description")
     try:
         with transaction.atomic():
             organisation.save()
     except IntegrityError as error:
-        raise AccountsError(
+        raise Refusal(
             _("An organisation with this name is already registered in this country."),
             field="name",
         ) from error
@@ -219,7 +203,7 @@ def _organisation_decide(
     _require_moderator(by)
     organisation = _lock_organisation(organisation)
     if organisation.status == status:
-        raise AccountsError(_("This decision has already been taken."), kind="conflict")
+        raise Refusal(_("This decision has already been taken."), kind="conflict")
     organisation.status = status
     organisation.decision_reason = reason
     organisation.decided_at = timezone.now()
@@ -276,7 +260,7 @@ def organisation_verify(*, organisation: Organisation, reason: str = "", by: Use
 def organisation_reject(*, organisation: Organisation, reason: str, by: User) -> Organisation:
     """A moderator rejects an organisation with a reason; its requester is told."""
     if not (reason or "").strip():
-        raise AccountsError(_("Give a reason for the rejection."), field="reason")
+        raise Refusal(_("Give a reason for the rejection."), field="reason")
     return _organisation_decide(
         organisation=organisation, status=VerificationStatus.REJECTED, reason=reason, by=by
     )
@@ -289,7 +273,7 @@ def organisation_at_risk_request(
     """The registrant or a representative asks (or stops asking) to be shown without a name."""
     _require_can_act(by)
     if not (rules.is_representative_of(by, organisation) or organisation.created_by_id == by.pk):
-        raise AccountsError(
+        raise Refusal(
             _("Only a representative of this organisation can do this."), kind="forbidden"
         )
     organisation.at_risk_requested = requested
@@ -305,7 +289,7 @@ def organisation_at_risk_set(
     _require_moderator(by)
     organisation = _lock_organisation(organisation)
     if organisation.is_at_risk == at_risk:
-        raise AccountsError(_("This decision has already been taken."), kind="conflict")
+        raise Refusal(_("This decision has already been taken."), kind="conflict")
     organisation.is_at_risk = at_risk
     organisation.save(update_fields=["is_at_risk"])
     moderation_action_record(
@@ -339,11 +323,11 @@ def membership_invite(
     try:
         validate_email(email)
     except ValidationError as error:
-        raise AccountsError(_("Give a valid email address."), field="email") from error
+        raise Refusal(_("Give a valid email address."), field="email") from error
     if role not in MembershipRole.values:
-        raise AccountsError(_("Choose a role from the list."), field="role")
+        raise Refusal(_("Choose a role from the list."), field="role")
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise AccountsError(_("This person is already a member."), field="email")
+        raise Refusal(_("This person is already a member."), field="email")
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -375,15 +359,13 @@ def invitation_get(*, token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise AccountsError(_("This invitation link is not valid. Ask for a new invitation."))
+        raise Refusal(_("This invitation link is not valid. Ask for a new invitation."))
     if invitation.accepted_at is not None:
-        raise AccountsError(
+        raise Refusal(
             _("This invitation has already been used. Ask for a new invitation."), kind="conflict"
         )
     if invitation.expires_at <= timezone.now():
-        raise AccountsError(
-            _("This invitation has expired. Ask for a new invitation."), kind="conflict"
-        )
+        raise Refusal(_("This invitation has expired. Ask for a new invitation."), kind="conflict")
     return invitation
 
 
@@ -395,11 +377,11 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     # Lock the row so that two clicks on the same link make one membership.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise AccountsError(
+        raise Refusal(
             _("This invitation has already been used. Ask for a new invitation."), kind="conflict"
         )
     if Membership.objects.filter(user=by, organisation_id=invitation.organisation_id).exists():
-        raise AccountsError(_("You are already a member of this organisation."), kind="conflict")
+        raise Refusal(_("You are already a member of this organisation."), kind="conflict")
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -420,18 +402,18 @@ def membership_request(
     """Ask to join an organisation; its representatives accept or refuse."""
     _require_can_act(by)
     if organisation.status == VerificationStatus.REJECTED:
-        raise AccountsError(_("This organisation cannot be joined."), kind="conflict")
+        raise Refusal(_("This organisation cannot be joined."), kind="conflict")
     if rules.is_member_of(by, organisation):
-        raise AccountsError(_("You are already a member of this organisation."), kind="conflict")
+        raise Refusal(_("You are already a member of this organisation."), kind="conflict")
     if len(message or "") > MembershipRequest._meta.get_field("message").max_length:
-        raise AccountsError(_("The message is too long."), field="message")
+        raise Refusal(_("The message is too long."), field="message")
     try:
         with transaction.atomic():
             join_request = MembershipRequest.objects.create(
                 user=by, organisation=organisation, message=message or ""
             )
     except IntegrityError as error:
-        raise AccountsError(
+        raise Refusal(
             _("You have already asked to join this organisation."), kind="conflict"
         ) from error
     representatives = Membership.objects.filter(
@@ -460,7 +442,7 @@ def membership_request_decide(
     _require_representative(by, organisation)
     membership_request = MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
     if membership_request.status != MembershipRequestStatus.PENDING:
-        raise AccountsError(_("This request has already been decided."), kind="conflict")
+        raise Refusal(_("This request has already been decided."), kind="conflict")
     membership_request.status = (
         MembershipRequestStatus.ACCEPTED if accept else MembershipRequestStatus.REFUSED
     )
@@ -489,10 +471,10 @@ def membership_request_decide(
 def membership_leave(*, membership: Membership, by: User) -> None:
     """A member leaves; the last representative must hand over first."""
     if not rules.is_authenticated(by) or membership.user_id != by.pk:
-        raise AccountsError(_("You can only leave an organisation yourself."), kind="forbidden")
+        raise Refusal(_("You can only leave an organisation yourself."), kind="forbidden")
     _lock_organisation(membership.organisation)
     if _is_last_representative(membership):
-        raise AccountsError(
+        raise Refusal(
             _(
                 "You are the last representative of this organisation. "
                 "Make another member a representative before you leave."
@@ -508,11 +490,11 @@ def membership_role_set(*, membership: Membership, role: str, by: User) -> Membe
     """A representative changes a member's role; the last representative stays one."""
     _require_representative(by, membership.organisation)
     if role not in MembershipRole.values:
-        raise AccountsError(_("Choose a role from the list."), field="role")
+        raise Refusal(_("Choose a role from the list."), field="role")
     _lock_organisation(membership.organisation)
     membership = Membership.objects.get(pk=membership.pk)
     if role == MembershipRole.MEMBER and _is_last_representative(membership):
-        raise AccountsError(
+        raise Refusal(
             _(
                 "This is the last representative of the organisation. "
                 "Make another member a representative first."
@@ -529,7 +511,7 @@ def membership_role_set(*, membership: Membership, role: str, by: User) -> Membe
 def membership_visibility_set(*, membership: Membership, is_public: bool, by: User) -> Membership:
     """A member chooses whether the organisation's page lists them."""
     if not rules.is_authenticated(by) or membership.user_id != by.pk:
-        raise AccountsError(_("You can only change this for yourself."), kind="forbidden")
+        raise Refusal(_("You can only change this for yourself."), kind="forbidden")
     membership.is_public = is_public
     membership.save(update_fields=["is_public"])
     return membership
@@ -553,12 +535,12 @@ PROFILE_FIELDS = (
 def user_profile_update(*, user: User, by: User, **changes) -> User:
     """Update a person's profile and preferences; only they can."""
     if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise AccountsError(_("You can only change your own profile."), kind="forbidden")
+        raise Refusal(_("You can only change your own profile."), kind="forbidden")
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
     if "time_zone" in changes and changes["time_zone"] not in available_timezones():
-        raise AccountsError(_("Choose a time zone from the list."), field="time_zone")
+        raise Refusal(_("Choose a time zone from the list."), field="time_zone")
     for field, value in changes.items():
         setattr(user, field, value)
     _validate(user, exclude=["password", "email"])
@@ -578,7 +560,7 @@ def _app_privacy_modules():
 def user_data_export(*, user: User, by: User) -> dict:
     """Everything the portal holds about a person, as JSON-ready data."""
     if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise AccountsError(_("You can only download your own data."), kind="forbidden")
+        raise Refusal(_("You can only download your own data."), kind="forbidden")
     data = {
         "exported_at": timezone.now().isoformat(),
         "profile": {
@@ -656,7 +638,7 @@ def user_delete(*, user: User, by: User) -> User:
     over first.
     """
     if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise AccountsError(_("You can only delete your own account."), kind="forbidden")
+        raise Refusal(_("You can only delete your own account."), kind="forbidden")
     for membership in Membership.objects.filter(
         user=user, role=MembershipRole.REPRESENTATIVE
     ).select_related("organisation"):
@@ -667,7 +649,7 @@ def user_delete(*, user: User, by: User) -> User:
             .exists()
         )
         if has_others and _is_last_representative(membership):
-            raise AccountsError(
+            raise Refusal(
                 _(
                     "You are the last representative of %(organisation)s. "
                     "Make another member a representative before you delete your account."

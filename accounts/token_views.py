@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.errors import Refusal
+
 from . import tokens
 from .models import ApiToken
-from .services import AccountsError
 
 
 class ApiTokenForm(forms.Form):
@@ -33,7 +34,7 @@ def api_token_list(request):
                 token, raw = tokens.api_token_create(
                     name=form.cleaned_data["name"], by=request.user
                 )
-            except AccountsError as error:
+            except Refusal as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 created = {"token": token, "raw": raw}
@@ -53,7 +54,7 @@ def api_token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     try:
         tokens.api_token_revoke(token=token, by=request.user)
-    except AccountsError as error:
+    except Refusal as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The token has been revoked."))

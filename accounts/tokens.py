@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import Refusal
 from portal.api import TOKEN_PREFIX_LENGTH, token_digest
 
 from .models import ApiToken
 from .rules import can_act
-from .services import AccountsError
 
 TOKEN_NAME_MAX_LENGTH = 100
 MAX_ACTIVE_TOKENS = 20
@@ -27,19 +27,17 @@ def api_token_list(*, user) -> QuerySet[ApiToken]:
 def api_token_create(*, name: str, by) -> tuple[ApiToken, str]:
     """A new token for ``by``; returns it with the raw token, which is never stored."""
     if not can_act(by):
-        raise AccountsError(_("Confirm your email address and sign in before creating a token."))
+        raise Refusal(_("Confirm your email address and sign in before creating a token."))
     name = (name or "").strip()
     if not name:
-        raise AccountsError(
-            _("Give the token a name, such as the tool that will use it."), field="name"
-        )
+        raise Refusal(_("Give the token a name, such as the tool that will use it."), field="name")
     if len(name) > TOKEN_NAME_MAX_LENGTH:
-        raise AccountsError(
+        raise Refusal(
             _("Please keep it under %(limit)d characters.") % {"limit": TOKEN_NAME_MAX_LENGTH},
             field="name",
         )
     if api_token_list(user=by).count() >= MAX_ACTIVE_TOKENS:
-        raise AccountsError(
+        raise Refusal(
             _("You have %(limit)d active tokens; revoke one before creating another.")
             % {"limit": MAX_ACTIVE_TOKENS}
         )
@@ -56,7 +54,7 @@ def api_token_create(*, name: str, by) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
     if token.user_id != by.pk:
-        raise AccountsError(_("You can only revoke your own tokens."))
+        raise Refusal(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

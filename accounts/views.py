@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import Refusal
+
 from . import rules, selectors, services
 from .decorators import moderator_required
 from .forms import (
@@ -24,12 +26,11 @@ from .forms import (
     RoleForm,
 )
 from .models import Membership, MembershipRequest, Organisation, OrganisationKind
-from .services import AccountsError
 
 PAGE_SIZE = 25
 
 
-def _form_error(form, error: AccountsError) -> None:
+def _form_error(form, error: Refusal) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
 
@@ -45,7 +46,7 @@ def profile(request):
         if form.is_valid():
             try:
                 services.user_profile_update(user=user, by=user, **form.cleaned_data)
-            except AccountsError as error:
+            except Refusal as error:
                 _form_error(form, error)
             else:
                 messages.success(request, _("Your profile has been saved."))
@@ -78,7 +79,7 @@ def account_delete(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.user_delete(user=user, by=user)
-        except AccountsError as error:
+        except Refusal as error:
             _form_error(form, error)
         else:
             logout(request)
@@ -144,7 +145,7 @@ def organisation_register(request):
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_register(by=request.user, **form.cleaned_data)
-        except AccountsError as error:
+        except Refusal as error:
             _form_error(form, error)
         else:
             messages.success(
@@ -193,7 +194,7 @@ def organisation_invite(request, pk):
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
-        except AccountsError as error:
+        except Refusal as error:
             _form_error(form, error)
         else:
             messages.success(request, _("The invitation has been sent."))
@@ -211,7 +212,7 @@ def organisation_at_risk_request(request, pk):
             requested=request.POST.get("requested", "1") == "1",
             by=request.user,
         )
-    except AccountsError as error:
+    except Refusal as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Your request has been recorded."))
@@ -230,7 +231,7 @@ def membership_request(request, pk):
             services.membership_request(
                 organisation=organisation, message=form.cleaned_data["message"], by=request.user
             )
-        except AccountsError as error:
+        except Refusal as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("Your request has been sent to the representatives."))
@@ -254,7 +255,7 @@ def membership_request_decide(request, pk, request_pk):
             accept=request.POST.get("decision") == "accept",
             by=request.user,
         )
-    except AccountsError as error:
+    except Refusal as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The request has been decided."))
@@ -272,7 +273,7 @@ def membership_role(request, pk, membership_pk):
             services.membership_role_set(
                 membership=membership, role=form.cleaned_data["role"], by=request.user
             )
-        except AccountsError as error:
+        except Refusal as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The role has been changed."))
@@ -287,7 +288,7 @@ def membership_leave(request, pk):
     membership = get_object_or_404(Membership, organisation_id=pk, user=request.user)
     try:
         services.membership_leave(membership=membership, by=request.user)
-    except AccountsError as error:
+    except Refusal as error:
         messages.error(request, str(error.message))
         return redirect(membership.organisation)
     messages.success(request, _("You have left the organisation."))
@@ -308,7 +309,7 @@ def membership_visibility(request, pk):
 def invitation_accept(request, token):
     try:
         invitation = services.invitation_get(token=token)
-    except AccountsError as error:
+    except Refusal as error:
         return render(
             request, "accounts/invitation_error.html", {"error": error.message}, status=410
         )
@@ -317,7 +318,7 @@ def invitation_accept(request, token):
             return redirect_to_login(request.path)
         try:
             services.invitation_accept(token=token, by=request.user)
-        except AccountsError as error:
+        except Refusal as error:
             return render(
                 request, "accounts/invitation_error.html", {"error": error.message}, status=400
             )
@@ -363,7 +364,7 @@ def organisation_decide(request, pk):
                     organisation=organisation, reason=form.cleaned_data["reason"], by=request.user
                 )
                 messages.success(request, _("The organisation has been rejected."))
-        except AccountsError as error:
+        except Refusal as error:
             messages.error(request, str(error.message))
     else:
         messages.error(request, _("Choose a decision."))
@@ -383,7 +384,7 @@ def organisation_at_risk_set(request, pk):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except AccountsError as error:
+        except Refusal as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The at-risk status has been changed."))

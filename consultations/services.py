@@ -22,6 +22,7 @@ from accounts.rules import (
     is_member_of,
     is_moderator,
 )
+from core.errors import Refusal
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -61,20 +62,6 @@ from .selectors import participated_consultation_ids
 
 Action = ModerationAction.Action
 Verb = Activity.Verb
-
-
-class ConsultationError(Exception):
-    """A write the rules refuse; ``message`` is a translated sentence for the person.
-
-    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
-    "forbidden" (this person may not, 403), "conflict" (the current state of things
-    does not allow it, 409) or "throttled" (too many tries, 429).
-    """
-
-    def __init__(self, message: str, *, kind: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
 
 
 # --- audit log and activity -------------------------------------------------
@@ -130,7 +117,7 @@ def activity_record(
 
 def _require_can_act(user) -> None:
     if not can_act(user):
-        raise ConsultationError(
+        raise Refusal(
             _("Confirm your email address and sign in before taking part."), kind="forbidden"
         )
 
@@ -138,15 +125,13 @@ def _require_can_act(user) -> None:
 def _require_moderator(user, consultation: Consultation) -> None:
     _require_can_act(user)
     if not is_consultation_moderator(user, consultation):
-        raise ConsultationError(
-            _("Only the moderators of this consultation may do this."), kind="forbidden"
-        )
+        raise Refusal(_("Only the moderators of this consultation may do this."), kind="forbidden")
 
 
 def _require_portal_moderator(user) -> None:
     _require_can_act(user)
     if not is_moderator(user):
-        raise ConsultationError(
+        raise Refusal(
             _("Only moderators may run Forum meetings and consultations."), kind="forbidden"
         )
 
@@ -162,9 +147,9 @@ def _require_participant(user, consultation: Consultation) -> None:
     """A verified person, the window open, and not suspended from the consultation."""
     _require_can_act(user)
     if not consultation.is_open:
-        raise ConsultationError(consultation_closed_message(consultation), kind="conflict")
+        raise Refusal(consultation_closed_message(consultation), kind="closed")
     if is_suspended_from(user, consultation):
-        raise ConsultationError(
+        raise Refusal(
             _("You have been suspended from this consultation and cannot contribute to it."),
             kind="forbidden",
         )
@@ -180,17 +165,15 @@ def recommendation_in_scope(*, consultation: Consultation, recommendation) -> bo
 
 def _require_in_scope(consultation: Consultation, recommendation) -> None:
     if not recommendation_in_scope(consultation=consultation, recommendation=recommendation):
-        raise ConsultationError(_("This recommendation is not part of this consultation."))
+        raise Refusal(_("This recommendation is not part of this consultation."))
 
 
 def _clean_text(text: str, *, max_length: int, required_message: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ConsultationError(required_message)
+        raise Refusal(required_message)
     if len(text) > max_length:
-        raise ConsultationError(
-            _("Please keep it under %(limit)d characters.") % {"limit": max_length}
-        )
+        raise Refusal(_("Please keep it under %(limit)d characters.") % {"limit": max_length})
     return text
 
 
@@ -260,7 +243,7 @@ def _record_participation(consultation: Consultation, user, organisation=None) -
 def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) -> Forum:
     _require_portal_moderator(by)
     if ends_on < starts_on:
-        raise ConsultationError(_("A Forum meeting cannot end before it starts."))
+        raise Refusal(_("A Forum meeting cannot end before it starts."))
     forum = Forum.objects.create(
         name=name, city=city, country=country, starts_on=starts_on, ends_on=ends_on
     )
@@ -273,7 +256,7 @@ def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) 
 def forum_update(*, forum: Forum, name: str, city: str, country: str, starts_on, ends_on, by):
     _require_portal_moderator(by)
     if ends_on < starts_on:
-        raise ConsultationError(_("A Forum meeting cannot end before it starts."))
+        raise Refusal(_("A Forum meeting cannot end before it starts."))
     forum.name, forum.city, forum.country = name, city, country
     forum.starts_on, forum.ends_on = starts_on, ends_on
     forum.save()
@@ -285,10 +268,10 @@ def forum_update(*, forum: Forum, name: str, city: str, country: str, starts_on,
 def _closing_time(closes_at: datetime | None, closes_on, anywhere_on_earth: bool) -> datetime:
     if anywhere_on_earth:
         if closes_on is None:
-            raise ConsultationError(_("Choose the closing date."))
+            raise Refusal(_("Choose the closing date."))
         return end_of_day_anywhere_on_earth(closes_on)
     if closes_at is None:
-        raise ConsultationError(_("Choose the closing time."))
+        raise Refusal(_("Choose the closing time."))
     return closes_at
 
 
@@ -298,9 +281,9 @@ def _set_scope(consultation: Consultation, scope: str, sessions, recommendations
         recommendations if scope == ConsultationScope.RECOMMENDATIONS else []
     )
     if scope == ConsultationScope.SESSIONS and not consultation.sessions.exists():
-        raise ConsultationError(_("Choose at least one session."))
+        raise Refusal(_("Choose at least one session."))
     if scope == ConsultationScope.RECOMMENDATIONS and not consultation.recommendations.exists():
-        raise ConsultationError(_("Choose at least one recommendation."))
+        raise Refusal(_("Choose at least one recommendation."))
 
 
 @transaction.atomic
@@ -323,7 +306,7 @@ def consultation_create(
     _require_portal_moderator(by)
     closing = _closing_time(closes_at, closes_on, closes_anywhere_on_earth)
     if closing <= opens_at:
-        raise ConsultationError(_("A consultation must close after it opens."))
+        raise Refusal(_("A consultation must close after it opens."))
     consultation = Consultation.objects.create(
         forum=forum,
         title=title,
@@ -372,7 +355,7 @@ def consultation_update(
     _require_moderator(by, consultation)
     closing = _closing_time(closes_at, closes_on, closes_anywhere_on_earth)
     if closing <= opens_at:
-        raise ConsultationError(_("A consultation must close after it opens."))
+        raise Refusal(_("A consultation must close after it opens."))
     consultation.forum = forum
     consultation.title = title
     consultation.description = description
@@ -413,7 +396,7 @@ def consultation_extend(
     _require_moderator(by, consultation)
     closing = _closing_time(closes_at, closes_on, closes_anywhere_on_earth)
     if closing <= consultation.closes_at or closing <= timezone.now():
-        raise ConsultationError(
+        raise Refusal(
             _("The new closing time must be later than the current one and in the future.")
         )
     previous = consultation.closes_at
@@ -443,7 +426,7 @@ def consultation_close(*, consultation: Consultation, reason: str = "", by) -> C
     """Close a consultation now, before its planned end."""
     _require_moderator(by, consultation)
     if consultation.status == "closed":
-        raise ConsultationError(_("This consultation is already closed."), kind="conflict")
+        raise Refusal(_("This consultation is already closed."), kind="closed")
     now = timezone.now()
     consultation.closed_early_at = now
     consultation.closes_at = now
@@ -529,7 +512,7 @@ def _check_rate_limit(user) -> None:
         cache.set(key, 1, timeout=seconds)
         count = 1
     if count > limit:
-        raise ConsultationError(
+        raise Refusal(
             _("You are posting too quickly. Please wait a minute and try again."), kind="throttled"
         )
 
@@ -537,7 +520,7 @@ def _check_rate_limit(user) -> None:
 def _require_thread_open(comment: Comment) -> None:
     root = comment.root if comment.root_id else comment
     if root.locked_at is not None:
-        raise ConsultationError(_("A moderator has locked this thread."), kind="conflict")
+        raise Refusal(_("A moderator has locked this thread."), kind="conflict")
 
 
 @transaction.atomic
@@ -555,10 +538,10 @@ def comment_create(
     _require_in_scope(consultation, recommendation)
     if organisation is not None and not can_speak_for_organisation(by, organisation):
         if not is_member_of(by, organisation):
-            raise ConsultationError(
+            raise Refusal(
                 _("You can only speak for an organisation you belong to."), kind="forbidden"
             )
-        raise ConsultationError(
+        raise Refusal(
             _("This organisation has not been verified yet, so nobody can speak for it."),
             kind="conflict",
         )
@@ -571,9 +554,9 @@ def comment_create(
             parent.consultation_id != consultation.pk
             or parent.recommendation_id != recommendation.pk
         ):
-            raise ConsultationError(_("You can only reply within the same discussion."))
+            raise Refusal(_("You can only reply within the same discussion."))
         if parent.is_deleted or parent.is_hidden:
-            raise ConsultationError(_("This comment can no longer be answered."), kind="conflict")
+            raise Refusal(_("This comment can no longer be answered."), kind="conflict")
         _require_thread_open(parent)
         root = parent.root if parent.root_id else parent
     _check_rate_limit(by)
@@ -618,11 +601,11 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     """Change one's own comment within 15 minutes of posting; it shows as edited."""
     _require_participant(by, comment.consultation)
     if not is_comment_author(by, comment):
-        raise ConsultationError(_("You can only edit your own comments."), kind="forbidden")
+        raise Refusal(_("You can only edit your own comments."), kind="forbidden")
     if comment.is_deleted or comment.is_hidden:
-        raise ConsultationError(_("This comment can no longer be edited."), kind="conflict")
+        raise Refusal(_("This comment can no longer be edited."), kind="conflict")
     if not is_within_edit_window(by, comment):
-        raise ConsultationError(
+        raise Refusal(
             _("Comments can only be edited within 15 minutes of posting."), kind="conflict"
         )
     _require_thread_open(comment)
@@ -647,11 +630,11 @@ def comment_delete(*, comment: Comment, by) -> Comment:
     """Delete one's own comment; one with replies stays as a placeholder."""
     _require_participant(by, comment.consultation)
     if not is_comment_author(by, comment):
-        raise ConsultationError(_("You can only delete your own comments."), kind="forbidden")
+        raise Refusal(_("You can only delete your own comments."), kind="forbidden")
     if comment.is_deleted:
-        raise ConsultationError(_("This comment has already been deleted."), kind="conflict")
+        raise Refusal(_("This comment has already been deleted."), kind="conflict")
     if comment.is_hidden:
-        raise ConsultationError(
+        raise Refusal(
             _("A comment hidden by a moderator cannot be deleted; ask a moderator."),
             kind="conflict",
         )
@@ -688,20 +671,20 @@ def comment_flag(*, comment: Comment, reason: str, details: str = "", by) -> Fla
     """Report a comment to the moderators; once per person until it is dealt with."""
     _require_can_act(by)
     if reason not in FlagReason.values:
-        raise ConsultationError(_("Choose a reason."))
+        raise Refusal(_("Choose a reason."))
     if len(details or "") > REASON_MAX_LENGTH:
-        raise ConsultationError(
+        raise Refusal(
             _("Please keep it under %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}
         )
     if comment.is_deleted:
-        raise ConsultationError(_("This comment has been deleted."), kind="conflict")
+        raise Refusal(_("This comment has been deleted."), kind="conflict")
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
                 comment=comment, user=by, reason=reason, details=(details or "").strip()
             )
     except IntegrityError:
-        raise ConsultationError(
+        raise Refusal(
             _("You have already flagged this comment; the moderators will look at it."),
             kind="conflict",
         ) from None
@@ -764,7 +747,7 @@ def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give the reason for hiding it.")
     )
     if comment.is_hidden:
-        raise ConsultationError(_("This comment is already hidden."), kind="conflict")
+        raise Refusal(_("This comment is already hidden."), kind="conflict")
     was_counted = comment.is_counted
     comment.hidden_at = timezone.now()
     comment.hidden_reason = reason
@@ -791,7 +774,7 @@ def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
     """Show a hidden comment again."""
     _require_moderator(by, comment.consultation)
     if not comment.is_hidden:
-        raise ConsultationError(_("This comment is not hidden."), kind="conflict")
+        raise Refusal(_("This comment is not hidden."), kind="conflict")
     comment.hidden_at = None
     comment.hidden_reason = ""
     comment.hidden_by = None
@@ -816,7 +799,7 @@ def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
     _require_moderator(by, comment.consultation)
     resolved = _resolve_flags(comment, by)
     if not resolved:
-        raise ConsultationError(_("This comment has no open flags."), kind="conflict")
+        raise Refusal(_("This comment has no open flags."), kind="conflict")
     _comment_moderation_record(
         comment=comment,
         by=by,
@@ -834,7 +817,7 @@ def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
     _require_moderator(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is not None:
-        raise ConsultationError(_("This thread is already locked."), kind="conflict")
+        raise Refusal(_("This thread is already locked."), kind="conflict")
     root.locked_at = timezone.now()
     root.save(update_fields=["locked_at"])
     _comment_moderation_record(
@@ -852,7 +835,7 @@ def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
     _require_moderator(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is None:
-        raise ConsultationError(_("This thread is not locked."), kind="conflict")
+        raise Refusal(_("This thread is not locked."), kind="conflict")
     root.locked_at = None
     root.save(update_fields=["locked_at"])
     _comment_moderation_record(
@@ -876,16 +859,16 @@ def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspen
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give the reason for suspending.")
     )
     if user.pk == by.pk:
-        raise ConsultationError(_("You cannot suspend yourself."))
+        raise Refusal(_("You cannot suspend yourself."))
     if user.is_portal_moderator or user.pk in consultation_moderator_ids(consultation):
-        raise ConsultationError(_("A moderator cannot be suspended from a consultation."))
+        raise Refusal(_("A moderator cannot be suspended from a consultation."))
     try:
         with transaction.atomic():
             suspension = Suspension.objects.create(
                 consultation=consultation, user=user, reason=reason, created_by=by
             )
     except IntegrityError:
-        raise ConsultationError(_("This person is already suspended."), kind="conflict") from None
+        raise Refusal(_("This person is already suspended."), kind="conflict") from None
     forget_cached_suspensions(user)
     moderation_action_record(
         actor=by,
@@ -909,7 +892,7 @@ def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspen
 def suspension_lift(*, suspension: Suspension, reason: str = "", by) -> Suspension:
     _require_moderator(by, suspension.consultation)
     if suspension.lifted_at is not None:
-        raise ConsultationError(_("This suspension has already been lifted."), kind="conflict")
+        raise Refusal(_("This suspension has already been lifted."), kind="conflict")
     suspension.lifted_at = timezone.now()
     suspension.save(update_fields=["lifted_at"])
     forget_cached_suspensions(suspension.user)
@@ -938,18 +921,16 @@ def _require_representative(by, organisation) -> None:
     if can_act_for_organisation(by, organisation):
         return
     if not organisation.is_verified:
-        raise ConsultationError(
+        raise Refusal(
             _("This organisation has not been verified yet, so it cannot take a stance."),
             kind="conflict",
         )
     if is_member_of(by, organisation):
-        raise ConsultationError(
+        raise Refusal(
             _("Only a representative of the organisation may take a stance on its behalf."),
             kind="forbidden",
         )
-    raise ConsultationError(
-        _("You can only act for an organisation you represent."), kind="forbidden"
-    )
+    raise Refusal(_("You can only act for an organisation you represent."), kind="forbidden")
 
 
 @transaction.atomic
@@ -978,21 +959,21 @@ def endorsement_set(
             or not cosign.is_active
             or cosign.stance not in STANCES_NEEDING_STATEMENT
         ):
-            raise ConsultationError(_("This statement cannot be co-signed."))
+            raise Refusal(_("This statement cannot be co-signed."))
         if cosign.cosigned_id:
             cosign = cosign.cosigned
         if cosign.organisation_id == organisation.pk:
-            raise ConsultationError(_("An organisation cannot co-sign its own statement."))
+            raise Refusal(_("An organisation cannot co-sign its own statement."))
         stance, statement = cosign.stance, cosign.statement
     if stance not in Stance.values:
-        raise ConsultationError(_("Choose a stance."))
+        raise Refusal(_("Choose a stance."))
     statement = (statement or "").strip()
     if stance in STANCES_NEEDING_STATEMENT and not statement:
-        raise ConsultationError(
+        raise Refusal(
             _("Give your reasons: a statement is required for reservations or opposition.")
         )
     if len(statement) > STATEMENT_MAX_LENGTH:
-        raise ConsultationError(
+        raise Refusal(
             _("Please keep it under %(limit)d characters.") % {"limit": STATEMENT_MAX_LENGTH}
         )
 
@@ -1081,7 +1062,7 @@ def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
     _require_representative(by, endorsement.organisation)
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.is_active:
-        raise ConsultationError(_("This stance has already been withdrawn."), kind="conflict")
+        raise Refusal(_("This stance has already been withdrawn."), kind="conflict")
     endorsement.withdrawn_at = timezone.now()
     endorsement.updated_at = endorsement.withdrawn_at
     endorsement.save(update_fields=["withdrawn_at", "updated_at"])
@@ -1110,7 +1091,7 @@ def follow_set(*, consultation: Consultation | None = None, recommendation=None,
     """Follow a consultation or a recommendation; following twice changes nothing."""
     _require_can_act(by)
     if (consultation is None) == (recommendation is None):
-        raise ConsultationError(_("Choose what to follow."))
+        raise Refusal(_("Choose what to follow."))
     follow, created = Follow.objects.get_or_create(
         user=by, consultation=consultation, recommendation=recommendation
     )
@@ -1130,7 +1111,7 @@ def follow_set(*, consultation: Consultation | None = None, recommendation=None,
 def follow_remove(*, consultation: Consultation | None = None, recommendation=None, by) -> bool:
     _require_can_act(by)
     if (consultation is None) == (recommendation is None):
-        raise ConsultationError(_("Choose what to stop following."))
+        raise Refusal(_("Choose what to stop following."))
     deleted, _rows = Follow.objects.filter(
         user=by, consultation=consultation, recommendation=recommendation
     ).delete()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
 from accounts.rules import is_representative_of
+from core.errors import Refusal
 from core.page_cache import ANYONE, fragments, role, versioned
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
@@ -46,7 +47,7 @@ from .forms import (
 )
 from .models import Comment, Consultation, Endorsement, Forum, Stance, Suspension
 from .rules import can_moderate_consultation, consultation_moderator_ids
-from .services import ConsultationError, consultation_closed_message
+from .services import consultation_closed_message
 
 AUDIT_LOG_PER_PAGE = 50
 QUEUE_PER_PAGE = 25
@@ -182,7 +183,7 @@ def _forum_form(request, forum: Forum | None):
                 services.forum_create(**data, by=request.user)
             else:
                 services.forum_update(forum=forum, **data, by=request.user)
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The Forum meeting has been saved."))
@@ -196,7 +197,7 @@ def consultation_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_create(**_consultation_data(form), by=request.user)
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The consultation has been created."))
@@ -224,7 +225,7 @@ def consultation_update(request, pk):
             services.consultation_update(
                 consultation=consultation, **_consultation_data(form), by=request.user
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The consultation has been saved."))
@@ -269,7 +270,7 @@ def consultation_extend(request, pk):
                 reason=form.cleaned_data.get("reason", ""),
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The consultation has been extended."))
@@ -292,7 +293,7 @@ def consultation_close(request, pk):
             services.consultation_close(
                 consultation=consultation, reason=form.cleaned_data["reason"], by=request.user
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The consultation has been closed."))
@@ -321,7 +322,7 @@ def _follow(request, url: str, **target) -> HttpResponse:
         else:
             services.follow_set(**target, by=request.user)
             messages.success(request, _("You now follow it; news will come in your digest."))
-    except ConsultationError as error:
+    except Refusal as error:
         messages.error(request, error.message)
     return redirect(url)
 
@@ -557,7 +558,7 @@ def comment_create(request, pk, slug):
                 organisation=form.organisations.get(organisation_id) if organisation_id else None,
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             sort = request.GET.get("sort", "oldest")
@@ -629,7 +630,7 @@ def comment_update(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(comment=comment, body=form.cleaned_data["body"], by=request.user)
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your comment has been updated."))
@@ -647,7 +648,7 @@ def comment_delete(request, pk):
     if request.method == "POST":
         try:
             services.comment_delete(comment=comment, by=request.user)
-        except ConsultationError as error:
+        except Refusal as error:
             return _refused(request, error, _back_to(comment))
         messages.success(request, _("Your comment has been deleted."))
         return redirect(_back_to(comment))
@@ -668,7 +669,7 @@ def comment_flag(request, pk):
                 details=form.cleaned_data["details"],
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Thank you. The moderators will look at this comment."))
@@ -707,7 +708,7 @@ def endorsement_set(request, pk, slug):
                 cosign=cosign,
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             return _refused(request, error, url)
         messages.success(request, _("Your organisation has co-signed this statement."))
         return redirect(url)
@@ -722,7 +723,7 @@ def endorsement_set(request, pk, slug):
                 statement=form.cleaned_data["statement"],
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your organisation's stance has been recorded."))
@@ -797,7 +798,7 @@ def endorsement_withdraw(request, pk, slug):
         return redirect(url)
     try:
         services.endorsement_withdraw(endorsement=endorsement, by=request.user)
-    except ConsultationError as error:
+    except Refusal as error:
         return _refused(request, error, url)
     messages.success(request, _("Your organisation's stance has been withdrawn."))
     return redirect(url)
@@ -830,7 +831,7 @@ def synthesis_edit(request, pk, slug):
                 body=form.cleaned_data["body"],
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The synthesis has been saved."))
@@ -855,7 +856,7 @@ def comment_hide(request, pk):
             services.comment_hide(
                 comment=comment, reason=form.cleaned_data["reason"], by=request.user
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The comment has been hidden; its author can see why."))
@@ -876,7 +877,7 @@ def _moderation_post(request, pk, service, success: str, action: str):
     if request.method == "POST" and form.is_valid():
         try:
             service(comment=comment, reason=form.cleaned_data["reason"], by=request.user)
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, success)
@@ -942,7 +943,7 @@ def suspension_list(request, pk):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ConsultationError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The person has been suspended from this consultation."))
@@ -966,7 +967,7 @@ def suspension_lift(request, pk):
         return denied
     try:
         services.suspension_lift(suspension=suspension, by=request.user)
-    except ConsultationError as error:
+    except Refusal as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The suspension has been lifted."))

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import Refusal
 from portal.celery import enqueue_on_commit
 
 from .content import Digest, DigestBuilder, absolute
@@ -51,20 +52,6 @@ DIGEST_BATCH_SIZE = 500
 OUTBOX_MAX_ATTEMPTS = 6
 # Transient delivery failures: SMTP refusals and network errors.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
-
-
-class DigestsError(Exception):
-    """A rule refused the action; ``message`` is a translated sentence for the person.
-
-    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
-    "forbidden" (this person may not, 403), "conflict" (the current state of things
-    does not allow it, 409) or "throttled" (too many tries, 429).
-    """
-
-    def __init__(self, message: str, *, kind: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
 
 
 def _user_fields():
@@ -481,7 +468,7 @@ def comment_reply_notify(*, comment) -> OutboxMessage | None:
 def notification_preferences_update(*, user, by, **changes: bool) -> NotificationPreference:
     """Change which immediate notifications a person gets; only they can."""
     if not getattr(by, "is_authenticated", False) or by.pk != user.pk:
-        raise DigestsError(_("You can only change your own preferences."), kind="forbidden")
+        raise Refusal(_("You can only change your own preferences."), kind="forbidden")
     unknown = set(changes) - set(NotificationKind.values)
     if unknown:
         raise ValueError(f"Not notification kinds: {sorted(unknown)}")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation
 from consultations.services import activity_record
+from core.errors import Refusal
 from portal.celery import enqueue_on_commit
 
 from .builders import SNAPSHOT_LANGUAGE, Edition, build, localise, write_csv, write_xlsx
@@ -39,20 +40,6 @@ logger = logging.getLogger(__name__)
 
 # A build that has not finished after this long is taken to have died and may be retried.
 STALE_BUILD = timedelta(minutes=15)
-
-
-class ExportError(Exception):
-    """A refused export action, with a message for the person who tried it.
-
-    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
-    "forbidden" (this person may not, 403), "conflict" (the current state of things
-    does not allow it, 409) or "throttled" (too many tries, 429).
-    """
-
-    def __init__(self, message, *, kind: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
 
 
 def content_fingerprint(content: dict) -> str:
@@ -99,9 +86,9 @@ def export_request(
     """
     language = export_language(language)
     if fmt not in ExportFormat.values:
-        raise ExportError(_("This format is not available."))
+        raise Refusal(_("This format is not available."))
     if not by.has_perm("exports.request_consolidatedexport", consultation):
-        raise ExportError(
+        raise Refusal(
             _(
                 "Live drafts are available to signed-in participants "
                 "while the consultation is open."
@@ -139,7 +126,7 @@ def export_publish(*, consultation: Consultation, by) -> list[ConsolidatedExport
     says the same in English, French and Spanish.
     """
     if not by.has_perm("exports.publish_consolidatedexport", consultation):
-        raise ExportError(
+        raise Refusal(
             _(
                 "Only the consultation's moderators, "
                 "with two-factor authentication on, can publish."

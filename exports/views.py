@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from consultations.models import Consultation
 from consultations.selectors import consultation_get
+from core.errors import Refusal
 
 from . import selectors, services
 from .builders import CONTENT_TYPES
@@ -71,7 +72,7 @@ def export_request(request, pk):
             by=request.user,
             language=getattr(request, "LANGUAGE_CODE", None),
         )
-    except services.ExportError as error:
+    except Refusal as error:
         messages.error(request, str(error))
         return redirect("exports:export-list", pk=consultation.pk)
     return redirect(export)
@@ -82,7 +83,7 @@ def export_publish(request, pk):
     consultation = _consultation(pk)
     try:
         exports = services.export_publish(consultation=consultation, by=request.user)
-    except services.ExportError as error:
+    except Refusal as error:
         raise PermissionDenied(str(error)) from error
     messages.success(
         request, _("Version %(version)s has been published.") % {"version": exports[0].version}

@@ -23,18 +23,7 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.services import AccountsError
-from consultations.services import ConsultationError
-
-# Domain errors raised by the services: each carries a translated ``message`` and a ``kind``
-# that says why the service refused, which gives the status code.
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (ConsultationError, AccountsError)
-DOMAIN_ERROR_STATUS = {
-    "invalid": status.HTTP_400_BAD_REQUEST,
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "conflict": status.HTTP_409_CONFLICT,
-    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
-}
+from core.errors import STATUS_BY_KIND, Refusal
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -45,13 +34,6 @@ TOKEN_KEYWORD = "Token"  # noqa: S105 - the header keyword, not a secret
 TOKEN_PREFIX_LENGTH = 8
 # last_used_at is written at most this often per token, not on every request.
 TOKEN_TOUCH_SECONDS = 60
-
-
-def register_domain_error(error_class: type[Exception]) -> None:
-    """Let another app's domain error map to a status by its ``kind``, like the built-in ones."""
-    global DOMAIN_ERRORS
-    if error_class not in DOMAIN_ERRORS:
-        DOMAIN_ERRORS = (*DOMAIN_ERRORS, error_class)
 
 
 # --- errors -----------------------------------------------------------
@@ -90,11 +72,10 @@ def api_exception_handler(exc, context):
     # Imported here: rest_framework.views loads the authentication classes of this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, DOMAIN_ERRORS):
+    if isinstance(exc, Refusal):
         message = str(exc.message)
-        field = getattr(exc, "field", None) or "non_field_errors"
-        code = DOMAIN_ERROR_STATUS.get(getattr(exc, "kind", "invalid"), status.HTTP_400_BAD_REQUEST)
-        return Response(error_body(message, {field: [message]}), status=code)
+        field = exc.field or "non_field_errors"
+        return Response(error_body(message, {field: [message]}), status=STATUS_BY_KIND[exc.kind])
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -5,6 +5,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from core.errors import Refusal
+
 
 def post_data(request):
     """The POST data on a POST (even when empty), None otherwise: an unbound form."""
@@ -18,7 +20,7 @@ def login_redirect(request) -> HttpResponse | None:
     return None
 
 
-def refuse(request, error, url: str) -> HttpResponse:
+def refuse(request, error: Refusal, url: str) -> HttpResponse:
     """Show a service's refusal as a message on the page the person came from."""
     messages.error(request, error.message)
     return redirect(url)

@@ -15,12 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from consultations.api import ReadOrSignedIn, _consultation
-from portal.api import (
-    Conflict,
-    PortalPagination,
-    StrictQueryParamsMixin,
-    register_domain_error,
-)
+from portal.api import Conflict, PortalPagination, StrictQueryParamsMixin
 
 from . import selectors, services
 from .models import Position, Signature
@@ -35,8 +30,6 @@ from .serializers import (
     SignatureCreateSerializer,
     SignatureSerializer,
 )
-
-register_domain_error(services.PositionError)
 
 ACTIVE_SIGNATURES = Prefetch(
     "signatures",

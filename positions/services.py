@@ -18,6 +18,7 @@ from consultations.services import (
     consultation_closed_message,
     recommendation_in_scope,
 )
+from core.errors import Refusal
 from portal.celery import enqueue_on_commit
 
 from .models import (
@@ -54,21 +55,7 @@ from .models import (
 from .rules import editing_organisation_ids, forget_cached_editors, is_position_editor
 
 
-class PositionError(Exception):
-    """A write the rules refuse; ``message`` is a translated sentence for the person.
-
-    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
-    "forbidden" (this person may not, 403), "conflict" (the current state of things
-    does not allow it, 409) or "throttled" (too many tries, 429).
-    """
-
-    def __init__(self, message: str, *, kind: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-
-
-class RevisionConflict(PositionError):
+class RevisionConflict(Refusal):
     """Someone saved a newer revision after the one the editor started from."""
 
     def __init__(self, *, current: PositionRevision | None, mine: str, base_number: int):
@@ -84,7 +71,7 @@ class RevisionConflict(PositionError):
         self.base_number = base_number
 
 
-class ReopenConfirmationNeeded(PositionError):
+class ReopenConfirmationNeeded(Refusal):
     """Changing the text of a position open for signature needs the editor's explicit yes."""
 
     def __init__(self):
@@ -101,7 +88,7 @@ class ReopenConfirmationNeeded(PositionError):
 
 def _require_can_act(user) -> None:
     if not can_act(user):
-        raise PositionError(
+        raise Refusal(
             _("Confirm your email address and sign in before taking part."), kind="forbidden"
         )
 
@@ -109,14 +96,14 @@ def _require_can_act(user) -> None:
 def _require_window(position: Position) -> None:
     """Nothing is written once the consultation closes (or before it opens)."""
     if not position.consultation.is_open:
-        raise PositionError(consultation_closed_message(position.consultation), kind="conflict")
+        raise Refusal(consultation_closed_message(position.consultation), kind="closed")
 
 
 def _require_participant(user, position: Position) -> None:
     _require_can_act(user)
     _require_window(position)
     if is_suspended_from(user, position.consultation):
-        raise PositionError(
+        raise Refusal(
             _("You have been suspended from this consultation and cannot contribute to it."),
             kind="forbidden",
         )
@@ -125,7 +112,7 @@ def _require_participant(user, position: Position) -> None:
 def _require_editor(user, position: Position) -> None:
     _require_participant(user, position)
     if not is_position_editor(user, position):
-        raise PositionError(
+        raise Refusal(
             _("Only the editors of this position, named by its organisations, may do this."),
             kind="forbidden",
         )
@@ -133,20 +120,18 @@ def _require_editor(user, position: Position) -> None:
 
 def _require_not_locked(position: Position) -> None:
     if position.status == PositionStatus.FINAL:
-        raise PositionError(
-            _("This position is final: its text can no longer change."), kind="conflict"
-        )
+        raise Refusal(_("This position is final: its text can no longer change."), kind="conflict")
     if position.status == PositionStatus.WITHDRAWN:
-        raise PositionError(_("This position has been withdrawn."), kind="conflict")
+        raise Refusal(_("This position has been withdrawn."), kind="conflict")
 
 
 def _clean(text: str, *, max_length: int, required_message: str | None = None) -> str:
     # Browsers send textareas with CRLF; revisions compare and diff on LF only.
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text and required_message:
-        raise PositionError(required_message)
+        raise Refusal(required_message)
     if len(text) > max_length:
-        raise PositionError(_("Please keep it under %(limit)d characters.") % {"limit": max_length})
+        raise Refusal(_("Please keep it under %(limit)d characters.") % {"limit": max_length})
     return text
 
 
@@ -230,7 +215,7 @@ def _check_recommendations(consultation, recommendations) -> list:
     recommendations = list(recommendations or [])
     for recommendation in recommendations:
         if not recommendation_in_scope(consultation=consultation, recommendation=recommendation):
-            raise PositionError(_("This recommendation is not part of this consultation."))
+            raise Refusal(_("This recommendation is not part of this consultation."))
     return recommendations
 
 
@@ -238,9 +223,7 @@ def _check_co_editors(lead, organisations) -> list:
     organisations = [o for o in (organisations or []) if o.pk != lead.pk]
     for organisation in organisations:
         if not organisation.is_verified:
-            raise PositionError(
-                _("Only verified organisations can edit a position."), kind="conflict"
-            )
+            raise Refusal(_("Only verified organisations can edit a position."), kind="conflict")
     return organisations
 
 
@@ -258,13 +241,13 @@ def position_create(
     """Start a position led by an organisation the person represents, with its first text."""
     _require_can_act(by)
     if not consultation.is_open:
-        raise PositionError(consultation_closed_message(consultation), kind="conflict")
+        raise Refusal(consultation_closed_message(consultation), kind="closed")
     if is_suspended_from(by, consultation):
-        raise PositionError(
+        raise Refusal(
             _("You have been suspended from this consultation and cannot contribute to it.")
         )
     if not can_act_for_organisation(by, lead_organisation):
-        raise PositionError(
+        raise Refusal(
             _("Only a representative of a verified organisation may start a position for it."),
             kind="forbidden",
         )
@@ -301,7 +284,7 @@ def position_update(
     """Change the title, the recommendations and the co-editing organisations (lead only)."""
     _require_participant(by, position)
     if not is_representative_of(by, position.lead_organisation):
-        raise PositionError(
+        raise Refusal(
             _("Only a representative of the lead organisation may change these details."),
             kind="forbidden",
         )
@@ -326,13 +309,13 @@ def position_editor_add(*, position: Position, user, organisation, by) -> Positi
     """A representative of an editing organisation designates one of its members as editor."""
     _require_participant(by, position)
     if organisation.pk not in editing_organisation_ids(position):
-        raise PositionError(_("This organisation does not edit this position."))
+        raise Refusal(_("This organisation does not edit this position."))
     if not can_act_for_organisation(by, organisation):
-        raise PositionError(
+        raise Refusal(
             _("You can only designate editors for an organisation you represent."), kind="forbidden"
         )
     if not is_member_of(user, organisation):
-        raise PositionError(_("Only members of the organisation can be designated as editors."))
+        raise Refusal(_("Only members of the organisation can be designated as editors."))
     editor, created = PositionEditor.objects.get_or_create(
         position=position, user=user, defaults={"organisation": organisation, "added_by": by}
     )
@@ -348,7 +331,7 @@ def position_editor_remove(*, editor: PositionEditor, by) -> None:
     position = editor.position
     _require_participant(by, position)
     if not can_act_for_organisation(by, editor.organisation) and editor.user_id != by.pk:
-        raise PositionError(
+        raise Refusal(
             _("You can only designate editors for an organisation you represent."), kind="forbidden"
         )
     editor.delete()
@@ -376,11 +359,9 @@ def position_status_change(*, position: Position, status: str, by) -> Position:
     _require_editor(by, position)
     locked = _locked(position)
     if status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise PositionError(
-            _("A position cannot move from this status to that one."), kind="conflict"
-        )
+        raise Refusal(_("A position cannot move from this status to that one."), kind="conflict")
     if status == PositionStatus.OPEN and not locked.current_number:
-        raise PositionError(
+        raise Refusal(
             _("Write the text before opening the position for signature."), kind="conflict"
         )
     previous = locked.status
@@ -431,7 +412,7 @@ def _save_revision(
         )
     current = _current_revision(locked)
     if current is not None and current.body == body:
-        raise PositionError(_("The text is unchanged, so no new revision was saved."))
+        raise Refusal(_("The text is unchanged, so no new revision was saved."))
     signatories = []
     if locked.status == PositionStatus.OPEN:
         if not confirm_reopen:
@@ -503,7 +484,7 @@ def position_restore(
     _require_editor(by, position)
     old = PositionRevision.objects.filter(position=position, number=number).first()
     if old is None:
-        raise PositionError(_("This revision does not exist."))
+        raise Refusal(_("This revision does not exist."))
     return _save_revision(
         position=position,
         body=old.body,
@@ -521,14 +502,14 @@ def position_restore(
 def _anchor(position: Position, paragraph_index: int, base_number: int) -> tuple[int, str, str]:
     """The revision, index, hash and text of the paragraph a contribution is about."""
     if base_number != position.current_number:
-        raise PositionError(
+        raise Refusal(
             _("The text changed while you were writing. Check the paragraph and try again."),
             kind="conflict",
         )
     revision = _current_revision(position)
     paragraphs = revision.paragraphs if revision else []
     if not 0 <= paragraph_index < len(paragraphs):
-        raise PositionError(_("This paragraph does not exist in the current text."))
+        raise Refusal(_("This paragraph does not exist in the current text."))
     text = paragraphs[paragraph_index]
     return paragraph_index, paragraph_hash(text), text
 
@@ -584,7 +565,7 @@ def amendment_propose(
     )
     index, digest, text = _anchor(position, paragraph_index, base_number)
     if paragraph_hash(proposed_text) == digest:
-        raise PositionError(_("The proposed text is the same as the current paragraph."))
+        raise Refusal(_("The proposed text is the same as the current paragraph."))
     amendment = Amendment.objects.create(
         position=position,
         revision_number=position.current_number,
@@ -614,7 +595,7 @@ def _locked_amendment(amendment: Amendment) -> Amendment:
         .get(pk=amendment.pk)
     )
     if fresh.status != AmendmentStatus.OPEN:
-        raise PositionError(_("This amendment has already been decided."), kind="conflict")
+        raise Refusal(_("This amendment has already been decided."), kind="conflict")
     return fresh
 
 
@@ -637,7 +618,7 @@ def amendment_accept(
     paragraphs = current.paragraphs if current else []
     where = _locate(paragraphs, amendment.paragraph_hash, amendment.paragraph_index)
     if where is None:
-        raise PositionError(
+        raise Refusal(
             _(
                 "The paragraph this amendment replaces has changed since it was proposed. "
                 "Edit the text by hand, then record a decision on the amendment."
@@ -652,7 +633,7 @@ def amendment_accept(
     reason = _clean(reason, max_length=REASON_MAX_LENGTH)
     partly = paragraph_hash(incorporated) != paragraph_hash(amendment.proposed_text)
     if partly and not reason:
-        raise PositionError(_("Say briefly why the proposal was changed before it was taken up."))
+        raise Refusal(_("Say briefly why the proposal was changed before it was taken up."))
     paragraphs[where] = incorporated
     author_name = str(amendment.author) if amendment.author else _("a former participant")
     revision = _save_revision(
@@ -712,7 +693,7 @@ def amendment_resolve(*, amendment: Amendment, decision: str, reason: str, by) -
     position = amendment.position
     _require_editor(by, position)
     if decision not in Decision.values:
-        raise PositionError(_("Choose a decision."))
+        raise Refusal(_("Choose a decision."))
     reason = _clean(
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give a short reason.")
     )
@@ -739,7 +720,7 @@ def paragraph_comment_resolve(
     position = comment.position
     _require_editor(by, position)
     if decision not in Decision.values:
-        raise PositionError(_("Choose a decision."))
+        raise Refusal(_("Choose a decision."))
     reason = _clean(
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give a short reason.")
     )
@@ -763,16 +744,14 @@ def signature_add(*, position: Position, organisation, by) -> Signature:
     _require_participant(by, position)
     if not can_act_for_organisation(by, organisation):
         if not organisation.is_verified:
-            raise PositionError(
+            raise Refusal(
                 _("This organisation has not been verified yet, so it cannot sign."),
                 kind="conflict",
             )
-        raise PositionError(
-            _("You can only sign for an organisation you represent."), kind="forbidden"
-        )
+        raise Refusal(_("You can only sign for an organisation you represent."), kind="forbidden")
     locked = _locked(position)
     if locked.status != PositionStatus.OPEN:
-        raise PositionError(_("Only a position open for signature can be signed."), kind="conflict")
+        raise Refusal(_("Only a position open for signature can be signed."), kind="conflict")
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
@@ -782,7 +761,7 @@ def signature_add(*, position: Position, organisation, by) -> Signature:
                 signed_by=by,
             )
     except IntegrityError:
-        raise PositionError(
+        raise Refusal(
             _("This organisation has already signed this position."), kind="conflict"
         ) from None
     Position.objects.filter(pk=locked.pk).update(signature_count=F("signature_count") + 1)
@@ -797,19 +776,17 @@ def signature_withdraw(*, signature: Signature, by) -> Signature:
     position = signature.position
     _require_participant(by, position)
     if not can_act_for_organisation(by, signature.organisation):
-        raise PositionError(
-            _("You can only sign for an organisation you represent."), kind="forbidden"
-        )
+        raise Refusal(_("You can only sign for an organisation you represent."), kind="forbidden")
     locked = _locked(position)
     if locked.status == PositionStatus.FINAL:
-        raise PositionError(
+        raise Refusal(
             _("This position is final: its signatures can no longer change."), kind="conflict"
         )
     updated = Signature.objects.filter(pk=signature.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
     if not updated:
-        raise PositionError(_("This signature has already been withdrawn."), kind="conflict")
+        raise Refusal(_("This signature has already been withdrawn."), kind="conflict")
     Position.objects.filter(pk=locked.pk).update(signature_count=F("signature_count") - 1)
     signature.refresh_from_db()
     _record(VERB_SIGNATURE_WITHDRAWN, locked, signature, by, organisation=signature.organisation)

@@ -13,6 +13,7 @@ from accounts.rules import user_memberships
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
+from core.errors import Refusal
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
@@ -43,7 +44,7 @@ from .models import (
     Signature,
 )
 from .rules import can_contribute, can_edit_position, can_manage_position, is_position_editor
-from .services import PositionError, ReopenConfirmationNeeded, RevisionConflict
+from .services import ReopenConfirmationNeeded, RevisionConflict
 
 
 def _position(pk: int) -> Position:
@@ -123,7 +124,7 @@ def position_create(request, pk):
                 co_editing_organisations=form.cleaned_data["co_editing_organisations"],
                 by=request.user,
             )
-        except PositionError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The position has been created."))
@@ -151,7 +152,7 @@ def position_update(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.position_update(position=position, by=request.user, **form.cleaned_data)
-        except PositionError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The details have been saved."))
@@ -241,7 +242,7 @@ def position_edit(request, pk):
             return _conflict(request, position, conflict, form.cleaned_data["message"])
         except ReopenConfirmationNeeded as error:
             form.add_error("confirm_reopen", error.message)
-        except PositionError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your changes have been saved as a new revision."))
@@ -295,7 +296,7 @@ def position_status(request, pk):
         services.position_status_change(
             position=position, status=request.POST.get("status", ""), by=request.user
         )
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, position.get_absolute_url())
     messages.success(request, _("The status of the position has changed."))
     return redirect(position)
@@ -322,7 +323,7 @@ def position_editors(request, pk):
                     organisation=membership.organisation,
                     by=request.user,
                 )
-            except PositionError as error:
+            except Refusal as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("The editor has been added."))
@@ -349,7 +350,7 @@ def position_editor_remove(request, pk):
     )
     try:
         services.position_editor_remove(editor=editor, by=request.user)
-    except PositionError as error:
+    except Refusal as error:
         return _refused(
             request, error, reverse("positions:position-editors", args=[editor.position_id])
         )
@@ -437,7 +438,7 @@ def revision_restore(request, pk, number):
             confirm_reopen=form.cleaned_data["confirm_reopen"],
             by=request.user,
         )
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, back)
     messages.success(request, _("The old revision has been restored as a new revision."))
     return redirect(position)
@@ -469,7 +470,7 @@ def paragraph_comment(request, pk, index):
                 body=form.cleaned_data["body"],
                 by=request.user,
             )
-        except PositionError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your comment has been posted."))
@@ -506,7 +507,7 @@ def amendment_create(request, pk, index):
                 justification=form.cleaned_data["justification"],
                 by=request.user,
             )
-        except PositionError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your amendment has been proposed to the editors."))
@@ -576,7 +577,7 @@ def amendment_accept(request, pk):
             confirm_reopen=form.cleaned_data["confirm_reopen"],
             by=request.user,
         )
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, amendment.get_absolute_url())
     messages.success(request, _("The amendment has been incorporated in a new revision."))
     return redirect(amendment.position)
@@ -595,7 +596,7 @@ def amendment_reject(request, pk):
         services.amendment_reject(
             amendment=amendment, reason=form.cleaned_data["reason"], by=request.user
         )
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, amendment.get_absolute_url())
     messages.success(request, _("The amendment has been declined and its author told."))
     return redirect(amendment.position)
@@ -612,7 +613,7 @@ def amendment_resolve(request, pk):
         return redirect(amendment)
     try:
         services.amendment_resolve(amendment=amendment, by=request.user, **form.cleaned_data)
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, amendment.get_absolute_url())
     messages.success(request, _("The decision has been recorded."))
     return redirect(amendment)
@@ -635,7 +636,7 @@ def paragraph_comment_resolve(request, pk):
             services.paragraph_comment_resolve(
                 comment=comment, by=request.user, **form.cleaned_data
             )
-        except PositionError as error:
+        except Refusal as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The decision has been recorded."))
@@ -670,7 +671,7 @@ def signature_add(request, pk):
         services.signature_add(
             position=position, organisation=form.cleaned_data["organisation"], by=request.user
         )
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, position.get_absolute_url())
     messages.success(request, _("Your organisation has signed this position."))
     return redirect(position.get_absolute_url() + "#signatories")
@@ -687,7 +688,7 @@ def signature_withdraw(request, pk):
     signature.position = position
     try:
         services.signature_withdraw(signature=signature, by=request.user)
-    except PositionError as error:
+    except Refusal as error:
         return _refused(request, error, position.get_absolute_url())
     messages.success(request, _("The signature has been withdrawn."))
     return redirect(position.get_absolute_url() + "#signatories")

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.errors import Refusal
+
 from . import services
 from .models import Example, Recommendation, Report, Session, Theme
 
@@ -91,7 +93,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 services.recommendation_themes_set(
                     recommendation=recommendation, themes=wanted, by=request.user
                 )
-            except services.RecommendationsError as error:
+            except Refusal as error:
                 self.message_user(request, error.message, level=messages.ERROR)
 
     @admin.action(description=_("Return the themes to the automatic rules"))
@@ -100,7 +102,7 @@ class RecommendationAdmin(admin.ModelAdmin):
         for recommendation in queryset.prefetch_related("examples"):
             try:
                 services.recommendation_themes_reset(recommendation=recommendation, by=request.user)
-            except services.RecommendationsError as error:
+            except Refusal as error:
                 self.message_user(request, error.message, level=messages.ERROR)
                 return
             done += 1

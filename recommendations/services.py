@@ -9,25 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refusal
+
 from .importer import ParsedReport
 from .models import Example, Recommendation, Report, Session, Theme
 from .themes import theme_slugs_for
 
 CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
-
-
-class RecommendationsError(Exception):
-    """A refused write, with a message fit to show a person.
-
-    ``kind`` says why, for the API's status code: "invalid" (the request itself, 400),
-    "forbidden" (this person may not, 403), "conflict" (the current state of things
-    does not allow it, 409) or "throttled" (too many tries, 429).
-    """
-
-    def __init__(self, message, *, kind: str = "invalid"):
-        self.message = message
-        self.kind = kind
-        super().__init__(str(message))
 
 
 @dataclass
@@ -69,7 +57,7 @@ class ImportSummary:
 def _check_may_import(by) -> None:
     # None is the system itself (the import_report command, make run).
     if by is not None and not getattr(by, "is_portal_moderator", False):
-        raise RecommendationsError(_("Only moderators can import the report."), kind="forbidden")
+        raise Refusal(_("Only moderators can import the report."), kind="forbidden")
 
 
 def _sync(instance, values: dict) -> str:
@@ -217,7 +205,7 @@ def report_import(*, parsed: ParsedReport, by=None) -> ImportSummary:
 def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> Recommendation:
     """A moderator sets a recommendation's themes; re-imports then leave them alone."""
     if not getattr(by, "is_portal_moderator", False):
-        raise RecommendationsError(
+        raise Refusal(
             _("Only moderators can change the themes of a recommendation."), kind="forbidden"
         )
     recommendation.themes.set(themes)
@@ -232,7 +220,7 @@ def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> 
 def recommendation_themes_reset(*, recommendation: Recommendation, by) -> Recommendation:
     """Hand a recommendation's themes back to the rules and apply them now."""
     if not getattr(by, "is_portal_moderator", False):
-        raise RecommendationsError(
+        raise Refusal(
             _("Only moderators can change the themes of a recommendation."), kind="forbidden"
         )
     examples = [example.body for example in recommendation.examples.all()]

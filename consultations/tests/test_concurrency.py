@@ -15,7 +15,7 @@ from consultations.models import (
     RecommendationStats,
     Stance,
 )
-from consultations.services import ConsultationError
+from core.errors import Refusal
 
 from .factories import ConsultationFactory, MembershipFactory, RecommendationFactory
 
@@ -82,7 +82,7 @@ def test_concurrent_endorsements_leave_exactly_one():
                 on_retry=retried,
             )
             outcome = "ok"
-        except ConsultationError:
+        except Refusal:
             outcome = "refused"
         except Exception as error:  # anything else would be a 500
             outcome = f"error: {error!r}"

@@ -24,7 +24,7 @@ from consultations.models import (
     Suspension,
     Synthesis,
 )
-from consultations.services import ConsultationError
+from core.errors import Refusal
 
 from .factories import (
     CommentFactory,
@@ -97,8 +97,9 @@ def test_comment_refused_outside_the_window(recommendation, representative, offs
     if offset.days > 0:
         consultation.opens_at = now + timedelta(days=1)
         consultation.save()
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal) as refused:
         post(consultation, recommendation, representative)
+    assert refused.value.kind == "closed"
     assert not Comment.objects.exists()
 
 
@@ -109,14 +110,14 @@ def test_comment_accepted_the_second_before_closing(recommendation, representati
         post(consultation, recommendation, representative)
     with (
         time_machine.travel(closes + timedelta(seconds=1), tick=False),
-        pytest.raises(ConsultationError, match="closed"),
+        pytest.raises(Refusal, match="closed"),
     ):
         post(consultation, recommendation, representative)
 
 
 def test_only_portal_moderators_create_consultations(person, consultation_moderator):
     for user in (person, consultation_moderator):
-        with pytest.raises(ConsultationError):
+        with pytest.raises(Refusal):
             services.consultation_create(
                 forum=ForumFactory(),
                 title="x",
@@ -127,7 +128,7 @@ def test_only_portal_moderators_create_consultations(person, consultation_modera
 
 
 def test_consultation_must_close_after_it_opens(moderator):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.consultation_create(
             forum=ForumFactory(),
             title="x",
@@ -149,12 +150,12 @@ def test_scope_sessions_limits_recommendations(moderator, representative):
         by=moderator,
     )
     post(consultation, inside, representative)
-    with pytest.raises(ConsultationError, match="not part"):
+    with pytest.raises(Refusal, match="not part"):
         post(consultation, outside, representative)
 
 
 def test_scope_requires_a_choice(moderator):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.consultation_create(
             forum=ForumFactory(),
             title="Scoped",
@@ -188,7 +189,7 @@ def test_extend_and_close_early(consultation, consultation_moderator, recommenda
         consultation=consultation, closes_at=later, by=consultation_moderator
     )
     assert consultation.closes_at == later
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.consultation_extend(
             consultation=consultation,
             closes_at=later - timedelta(days=1),
@@ -198,7 +199,7 @@ def test_extend_and_close_early(consultation, consultation_moderator, recommenda
     consultation.refresh_from_db()
     assert consultation.status == "closed"
     assert consultation.closed_early_at is not None
-    with pytest.raises(ConsultationError, match="closed"):
+    with pytest.raises(Refusal, match="closed"):
         post(consultation, recommendation, person)
     actions = set(ModerationAction.objects.values_list("action", flat=True))
     assert {"consultation_extended", "consultation_closed"} <= actions
@@ -206,9 +207,9 @@ def test_extend_and_close_early(consultation, consultation_moderator, recommenda
 
 
 def test_stranger_cannot_extend_or_close(consultation, person):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.consultation_close(consultation=consultation, by=person)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.consultation_extend(
             consultation=consultation,
             closes_at=consultation.closes_at + timedelta(days=1),
@@ -255,14 +256,14 @@ def test_comment_keeps_counters_and_records_activity(consultation, recommendatio
 
 
 def test_unverified_email_cannot_comment(consultation, recommendation):
-    with pytest.raises(ConsultationError, match="email"):
+    with pytest.raises(Refusal, match="email"):
         post(consultation, recommendation, UserFactory(verified=False))
 
 
 def test_anonymous_cannot_comment(consultation, recommendation):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         post(consultation, recommendation, AnonymousUser())
 
 
@@ -275,14 +276,14 @@ def test_comment_on_behalf_of_organisation_by_member(
 
 
 def test_non_member_cannot_speak_for_organisation(consultation, recommendation, organisation):
-    with pytest.raises(ConsultationError, match="belong"):
+    with pytest.raises(Refusal, match="belong"):
         post(consultation, recommendation, UserFactory(), organisation=organisation)
 
 
 def test_pending_organisation_cannot_comment(consultation, recommendation):
     pending = OrganisationFactory(status=VerificationStatus.PENDING)
     user = MembershipFactory(organisation=pending).user
-    with pytest.raises(ConsultationError, match="verified"):
+    with pytest.raises(Refusal, match="verified"):
         post(consultation, recommendation, user, organisation=pending)
 
 
@@ -292,7 +293,7 @@ def test_suspended_user_cannot_comment(
     services.user_suspend(
         consultation=consultation, user=person, reason="Insults.", by=consultation_moderator
     )
-    with pytest.raises(ConsultationError, match="suspended"):
+    with pytest.raises(Refusal, match="suspended"):
         post(consultation, recommendation, person)
     other = ConsultationFactory()
     post(other, recommendation, person)  # only that consultation
@@ -302,7 +303,7 @@ def test_suspension_lifted(consultation, recommendation, person, consultation_mo
     suspension = services.user_suspend(
         consultation=consultation, user=person, reason="Insults.", by=consultation_moderator
     )
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.user_suspend(
             consultation=consultation, user=person, reason="Again.", by=consultation_moderator
         )
@@ -314,21 +315,21 @@ def test_suspension_lifted(consultation, recommendation, person, consultation_mo
 
 
 def test_moderator_cannot_be_suspended(consultation, moderator, consultation_moderator):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.user_suspend(
             consultation=consultation, user=moderator, reason="x", by=consultation_moderator
         )
 
 
 def test_stranger_cannot_suspend(consultation, person):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.user_suspend(consultation=consultation, user=UserFactory(), reason="x", by=person)
     assert not Suspension.objects.exists()
 
 
 @pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
 def test_comment_length_limits(consultation, recommendation, person, body):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         post(consultation, recommendation, person, body=body)
 
 
@@ -336,14 +337,14 @@ def test_comment_rate_limit(consultation, recommendation, person, settings):
     settings.CONSULTATIONS_COMMENT_RATE = (3, 60)
     for _n in range(3):
         post(consultation, recommendation, person)
-    with pytest.raises(ConsultationError, match="too quickly"):
+    with pytest.raises(Refusal, match="too quickly"):
         post(consultation, recommendation, person)
     post(consultation, recommendation, UserFactory())  # per person
 
 
 def test_reply_must_stay_in_discussion(consultation, recommendation, person):
     comment = post(consultation, recommendation, person)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         post(consultation, RecommendationFactory(), person, parent=comment)
 
 
@@ -355,11 +356,11 @@ def test_locked_thread_refuses_replies_and_edits(
     services.thread_lock(comment=reply, reason="Heated.", by=consultation_moderator)
     root.refresh_from_db()
     assert root.locked_at is not None
-    with pytest.raises(ConsultationError, match="locked"):
+    with pytest.raises(Refusal, match="locked"):
         post(consultation, recommendation, person, parent=reply)
-    with pytest.raises(ConsultationError, match="locked"):
+    with pytest.raises(Refusal, match="locked"):
         services.comment_edit(comment=root, body="new", by=person)
-    with pytest.raises(ConsultationError, match="locked"):
+    with pytest.raises(Refusal, match="locked"):
         services.comment_delete(comment=root, by=person)
     services.thread_unlock(comment=root, by=consultation_moderator)
     root.refresh_from_db()
@@ -374,7 +375,7 @@ def test_edit_within_fifteen_minutes_only(consultation, recommendation, person):
     assert comment.body == "Better." and comment.edited_at is not None
     with (
         time_machine.travel(timezone.now() + timedelta(minutes=16)),
-        pytest.raises(ConsultationError, match="15 minutes"),
+        pytest.raises(Refusal, match="15 minutes"),
     ):
         services.comment_edit(comment=comment, body="Later.", by=person)
 
@@ -382,9 +383,9 @@ def test_edit_within_fifteen_minutes_only(consultation, recommendation, person):
 def test_only_author_edits_or_deletes(consultation, recommendation, person):
     comment = post(consultation, recommendation, person)
     other = UserFactory()
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_edit(comment=comment, body="Mine now.", by=other)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_delete(comment=comment, by=other)
 
 
@@ -461,13 +462,13 @@ def test_hide_needs_reason_and_moderator(
     consultation, recommendation, person, consultation_moderator
 ):
     comment = post(consultation, recommendation, person)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_hide(comment=comment, reason="", by=consultation_moderator)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_hide(comment=comment, reason="Because.", by=UserFactory())
     other_consultation_moderator = UserFactory()
     ConsultationFactory().moderators.add(other_consultation_moderator)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_hide(comment=comment, reason="x", by=other_consultation_moderator)
 
 
@@ -489,11 +490,11 @@ def test_hidden_comment_cannot_be_answered_edited_or_deleted(
 ):
     comment = post(consultation, recommendation, person)
     services.comment_hide(comment=comment, reason="Spam.", by=consultation_moderator)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         post(consultation, recommendation, UserFactory(), parent=comment)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_edit(comment=comment, body="x", by=person)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_delete(comment=comment, by=person)
 
 
@@ -501,11 +502,11 @@ def test_flag_once_per_person(consultation, recommendation, person):
     comment = post(consultation, recommendation, person)
     flagger = UserFactory()
     services.comment_flag(comment=comment, reason="spam", details="Ads.", by=flagger)
-    with pytest.raises(ConsultationError, match="already"):
+    with pytest.raises(Refusal, match="already"):
         services.comment_flag(comment=comment, reason="spam", by=flagger)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_flag(comment=comment, reason="nonsense", by=UserFactory())
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_flag(comment=comment, reason="spam", by=UserFactory(verified=False))
     comment.refresh_from_db()
     assert comment.open_flag_count == 1
@@ -518,7 +519,7 @@ def test_dismiss_flags(consultation, recommendation, person, consultation_modera
     comment.refresh_from_db()
     assert comment.open_flag_count == 0
     assert Flag.objects.get().resolved_by == consultation_moderator
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.comment_flags_dismiss(comment=comment, by=consultation_moderator)
 
 
@@ -546,26 +547,26 @@ def test_representative_endorses(consultation, recommendation, organisation, rep
 
 
 def test_member_cannot_endorse(consultation, recommendation, organisation, member):
-    with pytest.raises(ConsultationError, match="representative"):
+    with pytest.raises(Refusal, match="representative"):
         endorse(consultation, recommendation, organisation, member)
     assert not Endorsement.objects.exists()
 
 
 def test_non_member_cannot_endorse(consultation, recommendation, organisation, person):
-    with pytest.raises(ConsultationError, match="represent"):
+    with pytest.raises(Refusal, match="represent"):
         endorse(consultation, recommendation, organisation, person)
 
 
 def test_pending_organisation_cannot_endorse(consultation, recommendation):
     pending = OrganisationFactory(status=VerificationStatus.PENDING)
     user = MembershipFactory(organisation=pending).user
-    with pytest.raises(ConsultationError, match="verified"):
+    with pytest.raises(Refusal, match="verified"):
         endorse(consultation, recommendation, pending, user)
 
 
 def test_unverified_email_cannot_endorse(consultation, recommendation, organisation):
     user = MembershipFactory(organisation=organisation, user=UserFactory(verified=False)).user
-    with pytest.raises(ConsultationError, match="email"):
+    with pytest.raises(Refusal, match="email"):
         endorse(consultation, recommendation, organisation, user)
 
 
@@ -575,7 +576,7 @@ def test_suspended_representative_cannot_endorse(
     services.user_suspend(
         consultation=consultation, user=representative, reason="x", by=consultation_moderator
     )
-    with pytest.raises(ConsultationError, match="suspended"):
+    with pytest.raises(Refusal, match="suspended"):
         endorse(consultation, recommendation, organisation, representative)
 
 
@@ -584,7 +585,7 @@ def test_endorse_refused_when_consultation_closed(recommendation, organisation, 
         opens_at=timezone.now() - timedelta(days=30),
         closes_at=timezone.now() - timedelta(days=1),
     )
-    with pytest.raises(ConsultationError, match="closed"):
+    with pytest.raises(Refusal, match="closed"):
         endorse(closed, recommendation, organisation, representative)
 
 
@@ -592,7 +593,7 @@ def test_endorse_refused_when_consultation_closed(recommendation, organisation, 
 def test_dissent_needs_a_statement(
     consultation, recommendation, organisation, representative, stance
 ):
-    with pytest.raises(ConsultationError, match="statement"):
+    with pytest.raises(Refusal, match="statement"):
         endorse(consultation, recommendation, organisation, representative, stance=stance)
     endorse(
         consultation, recommendation, organisation, representative, stance=stance, statement="Why."
@@ -645,7 +646,7 @@ def test_change_and_withdraw_keep_history(
     assert row.endorsement_total == 0
     consultation.refresh_from_db()
     assert consultation.endorsement_count == 0
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.endorsement_withdraw(endorsement=endorsement, by=representative)
     endorse(consultation, recommendation, organisation, representative, stance=Stance.SUPPORT)
     assert Endorsement.objects.count() == 1
@@ -682,7 +683,7 @@ def test_withdraw_refused_after_close(consultation, recommendation, organisation
     endorsement = endorse(consultation, recommendation, organisation, representative)
     with (
         time_machine.travel(consultation.closes_at + timedelta(minutes=1)),
-        pytest.raises(ConsultationError),
+        pytest.raises(Refusal),
     ):
         services.endorsement_withdraw(endorsement=endorsement, by=representative)
 
@@ -717,7 +718,7 @@ def test_cosign_a_statement(consultation, recommendation, organisation, represen
 def test_cannot_cosign_support_or_own(consultation, recommendation, organisation, representative):
     support = endorse(consultation, recommendation, organisation, representative)
     other = MembershipFactory().organisation
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         endorse(
             consultation,
             recommendation,
@@ -735,12 +736,12 @@ def test_cannot_cosign_support_or_own(consultation, recommendation, organisation
         by=representative,
     )
     own = Endorsement.objects.get(organisation=organisation)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         endorse(consultation, recommendation, organisation, representative, stance="", cosign=own)
 
 
 def test_statement_length(consultation, recommendation, organisation, representative):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         endorse(
             consultation,
             recommendation,
@@ -761,7 +762,7 @@ def test_follow_and_unfollow(consultation, recommendation, person):
     assert Follow.objects.count() == 2
     assert services.follow_remove(consultation=consultation, by=person)
     assert not services.follow_remove(consultation=consultation, by=person)
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.follow_set(by=person)
     assert list(Activity.objects.order_by("id").values_list("verb", flat=True)) == [
         "followed",
@@ -771,12 +772,12 @@ def test_follow_and_unfollow(consultation, recommendation, person):
 
 
 def test_unverified_cannot_follow(consultation):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.follow_set(consultation=consultation, by=UserFactory(verified=False))
 
 
 def test_synthesis_by_moderators_only(consultation, recommendation, consultation_moderator, person):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.synthesis_write(
             consultation=consultation, recommendation=recommendation, body="x", by=person
         )
@@ -797,7 +798,7 @@ def test_synthesis_by_moderators_only(consultation, recommendation, consultation
 
 
 def test_forum_dates(moderator):
-    with pytest.raises(ConsultationError):
+    with pytest.raises(Refusal):
         services.forum_create(
             name="x",
             city="y",

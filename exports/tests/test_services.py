@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from consultations import services as consultation_services
 from consultations.models import Stance
+from core.errors import Refusal
 from exports import services
 from exports.builders import neutralise
 from exports.models import ConsolidatedExport, ExportStatus
@@ -259,13 +260,13 @@ def test_publish_refused_without_two_factor(debate):
 
     moderator = ModeratorFactory(mfa=False)
     consultation.moderators.add(moderator)
-    with pytest.raises(services.ExportError):
+    with pytest.raises(Refusal):
         services.export_publish(consultation=consultation, by=moderator)
 
 
 def test_publish_refused_for_participants(debate):
     consultation, *_rest = debate
-    with pytest.raises(services.ExportError):
+    with pytest.raises(Refusal):
         services.export_publish(consultation=consultation, by=UserFactory())
 
 
@@ -278,13 +279,13 @@ def test_draft_refused_when_closed_for_participants(debate):
     consultation.opens_at = timezone.now() - timedelta(days=30)
     consultation.closes_at = timezone.now() - timedelta(days=1)
     consultation.save()
-    with pytest.raises(services.ExportError):
+    with pytest.raises(Refusal):
         services.export_request(consultation=consultation, fmt="pdf", by=UserFactory())
 
 
 def test_unknown_format_refused(debate):
     consultation, *_rest = debate
-    with pytest.raises(services.ExportError):
+    with pytest.raises(Refusal):
         services.export_request(consultation=consultation, fmt="exe", by=UserFactory())
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import MembershipRole, VerificationStatus
 from consultations.models import Activity, Consultation, Suspension
+from core.errors import Refusal
 from positions import services
 from positions.models import (
     Amendment,
@@ -21,7 +22,7 @@ from positions.models import (
     split_paragraphs,
 )
 from positions.selectors import position_text, revision_get
-from positions.services import PositionError, ReopenConfirmationNeeded, RevisionConflict
+from positions.services import ReopenConfirmationNeeded, RevisionConflict
 
 from .factories import (
     BODY,
@@ -74,7 +75,7 @@ def test_create_records_first_revision_and_activity(position, editor):
 
 
 def test_create_refused_for_organisation_one_does_not_represent(consultation, lead, participant):
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.position_create(
             consultation=consultation, title="T", lead_organisation=lead, by=participant
         )
@@ -87,7 +88,7 @@ def test_create_refused_for_recommendation_out_of_scope(consultation, lead, edit
     consultation.scope = ConsultationScope.RECOMMENDATIONS
     consultation.save()
     consultation.recommendations.set([inside])
-    with pytest.raises(PositionError, match="not part of this consultation"):
+    with pytest.raises(Refusal, match="not part of this consultation"):
         services.position_create(
             consultation=consultation,
             title="T",
@@ -113,14 +114,14 @@ def test_co_editing_representative_can_edit(position, co_editor):
 
 
 def test_editing_by_non_editor_refused(position, participant):
-    with pytest.raises(PositionError, match="Only the editors"):
+    with pytest.raises(Refusal, match="Only the editors"):
         services.position_revise(position=position, body="Mine.", base_number=1, by=participant)
     assert PositionRevision.objects.filter(position=position).count() == 1
 
 
 def test_plain_member_edits_only_once_designated(position, lead, editor):
     member = MembershipFactory(organisation=lead, role=MembershipRole.MEMBER).user
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.position_revise(position=position, body="Changed.", base_number=1, by=member)
     services.position_editor_add(position=position, user=member, organisation=lead, by=editor)
     revision = services.position_revise(
@@ -130,7 +131,7 @@ def test_plain_member_edits_only_once_designated(position, lead, editor):
 
 
 def test_designating_a_non_member_refused(position, lead, editor, participant):
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.position_editor_add(
             position=position, user=participant, organisation=lead, by=editor
         )
@@ -138,15 +139,16 @@ def test_designating_a_non_member_refused(position, lead, editor, participant):
 
 def test_unverified_email_cannot_edit(position, lead):
     unverified = MembershipFactory(organisation=lead, user=UserFactory(verified=False)).user
-    with pytest.raises(PositionError, match="Confirm your email"):
+    with pytest.raises(Refusal, match="Confirm your email"):
         services.position_revise(position=position, body="X.", base_number=1, by=unverified)
 
 
 def test_editing_after_consultation_closed_refused(position, editor):
     _close(position.consultation)
-    with pytest.raises(PositionError, match="closed"):
+    with pytest.raises(Refusal, match="closed") as refused:
         services.position_revise(position=position, body="Late.", base_number=1, by=editor)
-    with pytest.raises(PositionError, match="closed"):
+    assert refused.value.kind == "closed"
+    with pytest.raises(Refusal, match="closed"):
         services.position_status_change(position=position, status=PositionStatus.OPEN, by=editor)
 
 
@@ -178,7 +180,7 @@ def test_no_write_of_any_kind_after_close(position, editor, participant, signer,
         lambda: services.position_restore(position=position, number=1, base_number=1, by=editor),
     ]
     for attempt in attempts:
-        with pytest.raises(PositionError):
+        with pytest.raises(Refusal):
             attempt()
 
 
@@ -201,7 +203,7 @@ def test_stale_base_is_a_conflict_not_an_overwrite(position, editor, co_editor):
 
 
 def test_unchanged_text_saves_no_revision(position, editor):
-    with pytest.raises(PositionError, match="unchanged"):
+    with pytest.raises(Refusal, match="unchanged"):
         services.position_revise(position=position, body=BODY, base_number=1, by=editor)
 
 
@@ -220,16 +222,16 @@ def test_revisions_have_no_update_path():
 def test_final_and_withdrawn_positions_are_locked(position, editor):
     _open(position, editor)
     services.position_status_change(position=position, status=PositionStatus.FINAL, by=editor)
-    with pytest.raises(PositionError, match="final"):
+    with pytest.raises(Refusal, match="final"):
         services.position_revise(position=position, body="New.", base_number=1, by=editor)
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.position_status_change(
             position=position, status=PositionStatus.DRAFTING, by=editor
         )
 
 
 def test_disallowed_transition_refused(position, editor):
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.position_status_change(position=position, status=PositionStatus.FINAL, by=editor)
 
 
@@ -276,7 +278,7 @@ def test_comment_stays_attached_while_paragraph_unchanged(position, editor, part
 
 def test_comment_on_stale_base_refused(position, editor, participant):
     services.position_revise(position=position, body="Other.", base_number=1, by=editor)
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.paragraph_comment_create(
             position=position, paragraph_index=0, base_number=1, body="Hi.", by=participant
         )
@@ -286,7 +288,7 @@ def test_suspended_person_cannot_comment(position, participant, editor):
     Suspension.objects.create(
         consultation=position.consultation, user=participant, reason="Abuse.", created_by=editor
     )
-    with pytest.raises(PositionError, match="suspended"):
+    with pytest.raises(Refusal, match="suspended"):
         services.paragraph_comment_create(
             position=position, paragraph_index=0, base_number=1, body="Hi.", by=participant
         )
@@ -311,7 +313,7 @@ def test_only_editors_resolve(position, participant):
     comment = services.paragraph_comment_create(
         position=position, paragraph_index=0, base_number=1, body="Hi.", by=participant
     )
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.paragraph_comment_resolve(
             comment=comment, decision=Decision.INCORPORATED, reason="Me.", by=participant
         )
@@ -352,7 +354,7 @@ def test_accepting_an_amendment_replaces_the_paragraph_and_credits_the_proposer(
 
 def test_accepting_in_part_needs_a_reason(position, editor, participant):
     amendment = _propose(position, participant)
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.amendment_accept(amendment=amendment, text="Partly.", by=editor)
     services.amendment_accept(amendment=amendment, text="Partly.", reason="Shorter.", by=editor)
     amendment.refresh_from_db()
@@ -363,7 +365,7 @@ def test_rejecting_needs_a_reason_and_tells_the_proposer(
     position, editor, participant, django_capture_on_commit_callbacks
 ):
     amendment = _propose(position, participant)
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.amendment_reject(amendment=amendment, reason="", by=editor)
     with django_capture_on_commit_callbacks(execute=True):
         services.amendment_reject(amendment=amendment, reason="Out of scope.", by=editor)
@@ -372,13 +374,13 @@ def test_rejecting_needs_a_reason_and_tells_the_proposer(
     assert amendment.decision == Decision.NOT_TAKEN_UP
     assert position.current_number == 1
     assert len(mail.outbox) == 1 and "Out of scope." in mail.outbox[0].body
-    with pytest.raises(PositionError, match="already been decided"):
+    with pytest.raises(Refusal, match="already been decided"):
         services.amendment_accept(amendment=amendment, by=editor)
 
 
 def test_non_editor_cannot_accept(position, participant):
     amendment = _propose(position, participant)
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.amendment_accept(amendment=amendment, by=participant)
     assert Amendment.objects.get(pk=amendment.pk).status == AmendmentStatus.OPEN
 
@@ -386,7 +388,7 @@ def test_non_editor_cannot_accept(position, participant):
 def test_amendment_on_changed_paragraph_cannot_be_applied(position, editor, participant):
     amendment = _propose(position, participant)
     services.position_revise(position=position, body="All new.", base_number=1, by=editor)
-    with pytest.raises(PositionError, match="changed since"):
+    with pytest.raises(Refusal, match="changed since"):
         services.amendment_accept(amendment=amendment, by=editor)
 
 
@@ -398,7 +400,7 @@ def test_amendment_follows_a_moved_paragraph(position, editor, participant):
 
 
 def test_unverified_person_cannot_propose(position):
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         _propose(position, UserFactory(verified=False))
 
 
@@ -406,7 +408,7 @@ def test_unverified_person_cannot_propose(position):
 
 
 def test_signing_a_draft_refused(position, signer, signer_org):
-    with pytest.raises(PositionError, match="open for signature"):
+    with pytest.raises(Refusal, match="open for signature"):
         services.signature_add(position=position, organisation=signer_org, by=signer)
 
 
@@ -414,10 +416,10 @@ def test_signing_for_an_organisation_one_does_not_represent_refused(
     position, editor, participant, signer_org
 ):
     _open(position, editor)
-    with pytest.raises(PositionError, match="represent"):
+    with pytest.raises(Refusal, match="represent"):
         services.signature_add(position=position, organisation=signer_org, by=participant)
     member = MembershipFactory(organisation=signer_org, role=MembershipRole.MEMBER).user
-    with pytest.raises(PositionError, match="represent"):
+    with pytest.raises(Refusal, match="represent"):
         services.signature_add(position=position, organisation=signer_org, by=member)
 
 
@@ -426,7 +428,7 @@ def test_unverified_organisation_cannot_sign(position, editor):
         organisation=OrganisationFactory(status=VerificationStatus.PENDING)
     )
     _open(position, editor)
-    with pytest.raises(PositionError, match="verified"):
+    with pytest.raises(Refusal, match="verified"):
         services.signature_add(
             position=position, organisation=membership.organisation, by=membership.user
         )
@@ -436,7 +438,7 @@ def test_sign_and_withdraw(position, editor, signer, signer_org):
     _open(position, editor)
     signature = services.signature_add(position=position, organisation=signer_org, by=signer)
     assert signature.revision_number == 1
-    with pytest.raises(PositionError, match="already signed"):
+    with pytest.raises(Refusal, match="already signed"):
         services.signature_add(position=position, organisation=signer_org, by=signer)
     position.refresh_from_db()
     assert position.signature_count == 1
@@ -450,7 +452,7 @@ def test_signature_cannot_be_withdrawn_once_final(position, editor, signer, sign
     _open(position, editor)
     signature = services.signature_add(position=position, organisation=signer_org, by=signer)
     services.position_status_change(position=position, status=PositionStatus.FINAL, by=editor)
-    with pytest.raises(PositionError, match="final"):
+    with pytest.raises(Refusal, match="final"):
         services.signature_withdraw(signature=signature, by=signer)
 
 
@@ -513,7 +515,7 @@ def test_amendment_resolved_by_hand_after_its_paragraph_changed(position, editor
     amendment.refresh_from_db()
     assert amendment.status == AmendmentStatus.ACCEPTED
     assert amendment.decision == Decision.PARTLY and amendment.decision_reason == "Merged by hand."
-    with pytest.raises(PositionError):
+    with pytest.raises(Refusal):
         services.amendment_resolve(
             amendment=amendment, decision=Decision.INCORPORATED, reason="Again.", by=editor
         )
@@ -524,7 +526,7 @@ def test_position_started_without_text_gets_its_first_revision(consultation, lea
         consultation=consultation, title="Empty", lead_organisation=lead, by=editor
     )
     assert position.current_number == 0
-    with pytest.raises(PositionError, match="Write the text"):
+    with pytest.raises(Refusal, match="Write the text"):
         services.position_status_change(position=position, status=PositionStatus.OPEN, by=editor)
     revision = services.position_revise(position=position, body="Now.", base_number=0, by=editor)
     assert revision.number == 1

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.tests.factories import UserFactory
+from core.errors import Refusal
 from recommendations import services
 from recommendations.importer import parse_report
 from recommendations.models import Recommendation, Theme
@@ -68,7 +69,7 @@ def test_reset_hands_the_themes_back_to_the_rules(imported):
 def test_only_moderators_change_themes(imported, action):
     rec = Recommendation.objects.get(citation="S2.R6")
     person = UserFactory()
-    with pytest.raises(services.RecommendationsError) as error:
+    with pytest.raises(Refusal) as error:
         if action == "set":
             services.recommendation_themes_set(recommendation=rec, themes=[], by=person)
         else:
@@ -78,7 +79,7 @@ def test_only_moderators_change_themes(imported, action):
 
 
 def test_only_moderators_import(report_text):
-    with pytest.raises(services.RecommendationsError):
+    with pytest.raises(Refusal):
         services.report_import(parsed=parse_report(report_text), by=UserFactory())
     assert Recommendation.objects.count() == 0
 
