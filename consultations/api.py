@@ -4,7 +4,6 @@ Thin: parse, fetch through the selectors, call the same services as the pages.
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -151,19 +150,7 @@ class CommentListCreate(StrictQueryParamsMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Comment.objects.none()
-        consultation = self.get_consultation()
-        live_children = Comment.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
-        # As on the pages: a deleted comment stays as a placeholder only while answered.
-        return (
-            Comment.objects.filter(consultation=consultation)
-            .annotate(answered=Exists(live_children))
-            .filter(
-                Q(deleted_at__isnull=True)
-                | Q(root__isnull=True, reply_count__gt=0)
-                | Q(root__isnull=False, answered=True)
-            )
-            .select_related("author", "organisation", "recommendation", "root")
-        )
+        return selectors.comment_list(consultation=self.get_consultation())
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -396,6 +396,25 @@ class CommentPage:
     @property
     def has_other_pages(self) -> bool:
         return self.has_previous or self.has_next
+
+
+def comment_list(*, consultation: Consultation) -> QuerySet[Comment]:
+    """A consultation's comments as its debates show them.
+
+    A deleted comment stays, as a placeholder, only while it is answered: a
+    thread while it has replies, a reply while a live reply answers it.
+    """
+    live_children = Comment.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
+    return (
+        Comment.objects.filter(consultation=consultation)
+        .annotate(answered=Exists(live_children))
+        .filter(
+            Q(deleted_at__isnull=True)
+            | Q(root__isnull=True, reply_count__gt=0)
+            | Q(root__isnull=False, answered=True)
+        )
+        .select_related("author", "organisation", "recommendation", "root")
+    )
 
 
 def set_comment_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:

@@ -60,3 +60,31 @@ def test_pages_of_statements_follow_the_stances_taken_and_withdrawn():
     assert pages() == (4, 2)
     last = endorsement_page(consultation, recommendation, page_number=2, per_page=2)
     assert len(last.object_list) == 2 and not last.has_next()
+
+
+@pytest.mark.django_db
+def test_comment_list_keeps_a_deleted_comment_only_while_it_is_answered():
+    from django.utils import timezone
+
+    from consultations.selectors import comment_list
+
+    from .factories import CommentFactory
+
+    consultation = ConsultationFactory()
+    live = CommentFactory(consultation=consultation)
+    answered = CommentFactory(consultation=consultation, deleted_at=timezone.now(), reply_count=1)
+    CommentFactory(
+        consultation=consultation,
+        recommendation=answered.recommendation,
+        root=answered,
+        parent=answered,
+    )
+    gone = CommentFactory(consultation=consultation, deleted_at=timezone.now())
+    deleted_reply = CommentFactory(
+        consultation=consultation, root=live, parent=live, deleted_at=timezone.now()
+    )
+    CommentFactory(consultation=ConsultationFactory())  # another consultation's
+    shown = set(comment_list(consultation=consultation).values_list("pk", flat=True))
+    assert live.pk in shown and answered.pk in shown
+    assert gone.pk not in shown and deleted_reply.pk not in shown
+    assert len(shown) == 3
