@@ -352,6 +352,14 @@ def _recommendation_context(
     )
     can_write = consultation.is_open and not viewer.is_suspended
     _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
+    audience = _shared_audience(request.user, consultation, can_write)
+    own_comment_shown = any(
+        comment.viewer_is_author
+        for thread in comments.threads
+        for comment in (thread, *thread.replies)
+    )
+    statements = _statements_part(request, consultation, recommendation, viewer, can_write)
+    cosign_offered = can_write and any(e.can_cosign for e in statements["endorsements"])
     try:
         select_template(["recommendations/_recommendation_content.html"])
         has_content_template = True
@@ -375,7 +383,14 @@ def _recommendation_context(
             ("newest", _("Newest first")),
             ("replies", _("Most replies")),
         ],
-        **_statements_part(request, consultation, recommendation, viewer, can_write),
+        # What readers of one kind share, rendered once ({% shared %} in the templates).
+        "debate_versions": [
+            f"consultation-meta:{consultation.pk}",
+            *selectors.discussion_versions(consultation, recommendation),
+        ],
+        "threads_audience": None if own_comment_shown else audience,
+        "statements_audience": None if cosign_offered else audience,
+        **statements,
         **_form_parts(
             request, viewer, comment_form=comment_form, endorsement_form=endorsement_form
         ),
@@ -436,6 +451,20 @@ def _form_parts(
     }
 
 
+def _shared_audience(user, consultation, can_write) -> str | None:
+    """Which readers share the parts of a debate page that name people, or None for moderators.
+
+    Moderators see real names and hidden text: their pages are always theirs alone.
+    """
+    if getattr(user, "is_portal_moderator", False) or selectors.acts_as_moderator(
+        user, consultation
+    ):
+        return None
+    if not user.is_authenticated:
+        return role("anonymous")
+    return role("writer" if can_write else "reader")
+
+
 def _cosignable(endorsement) -> bool:
     """A statement of reservations or opposition of its own, which others may co-sign."""
     return (
@@ -461,13 +490,9 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     ]
     if not shown:
         return
-    kind = "writer" if user.is_authenticated and can_write else "reader"
-    if not user.is_authenticated:
-        kind = "anonymous"
-    if getattr(user, "is_portal_moderator", False) or selectors.acts_as_moderator(
-        user, consultation
-    ):
-        return  # moderators see real names and hidden text: theirs alone
+    audience = _shared_audience(user, consultation, can_write)
+    if audience is None:
+        return
     by_pk = {comment.pk: comment for comment in shown}
 
     def render(missing) -> dict:
@@ -486,7 +511,7 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     html = fragments(
         "comment-html",
         list(by_pk),
-        audience=role(kind),
+        audience=audience,
         depends_on=selectors.discussion_versions(consultation, recommendation),
         render=render,
     )
