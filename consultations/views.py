@@ -342,24 +342,26 @@ def _recommendation_context(
     """Everything the debate page shows, for the reader of this request."""
     viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
     sort = request.GET.get("sort", "oldest")
+    if cursor is None:
+        cursor = request.GET.get("cursor", "")
     comments = selectors.comment_threads(
-        consultation,
-        recommendation,
-        viewer=request.user,
-        sort=sort,
-        cursor=request.GET.get("cursor", "") if cursor is None else cursor,
-        cached=True,
+        consultation, recommendation, viewer=request.user, sort=sort, cursor=cursor, cached=True
     )
     can_write = consultation.is_open and not viewer.is_suspended
     _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
     audience = _shared_audience(request.user, consultation, can_write)
+    debate_versions = [
+        f"consultation-meta:{consultation.pk}",
+        *selectors.discussion_versions(consultation, recommendation),
+    ]
     own_comment_shown = any(
         comment.viewer_is_author
         for thread in comments.threads
         for comment in (thread, *thread.replies)
     )
     statements = _statements_part(request, consultation, recommendation, viewer, can_write)
-    cosign_offered = can_write and any(e.can_cosign for e in statements["endorsements"])
+    if audience is not None:
+        _attach_statement_fragments(statements["endorsements"], debate_versions, audience)
     try:
         select_template(["recommendations/_recommendation_content.html"])
         has_content_template = True
@@ -384,12 +386,12 @@ def _recommendation_context(
             ("replies", _("Most replies")),
         ],
         # What readers of one kind share, rendered once ({% shared %} in the templates).
-        "debate_versions": [
-            f"consultation-meta:{consultation.pk}",
-            *selectors.discussion_versions(consultation, recommendation),
-        ],
+        "debate_versions": debate_versions,
         "threads_audience": None if own_comment_shown else audience,
-        "statements_audience": None if cosign_offered else audience,
+        "threads_variant": (sort, cursor),  # what selects the page of threads
+        "endorsement_set_url": reverse(
+            "consultations:endorsement-set", args=[consultation.pk, recommendation.slug]
+        ),
         **statements,
         **_form_parts(
             request, viewer, comment_form=comment_form, endorsement_form=endorsement_form
@@ -445,7 +447,12 @@ def _form_parts(
         "withdraw_form": WithdrawForm(
             organisations=viewer.representing_organisations, user=request.user
         ),
-        "cosign_organisations": viewer.representing_organisations,
+        # Read once for every co-signing form on the page.
+        "cosign_choices": [
+            (org.pk, org.name_for(request.user)) for org in viewer.representing_organisations
+        ],
+        "cosign_label": _("Co-sign as"),
+        "cosign_button": _("Co-sign this statement"),
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsement_histories": list(viewer.endorsements.values()),
     }
@@ -517,6 +524,23 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     )
     for comment in shown:
         comment.fragment = mark_safe(html[comment.pk])  # noqa: S308 - our template
+
+
+def _attach_statement_fragments(endorsements, depends_on: list[str], audience: str) -> None:
+    """Give each statement the HTML every reader of ``audience`` sees, rendered once and shared."""
+    by_pk = {endorsement.pk: endorsement for endorsement in endorsements}
+
+    def render(missing) -> dict:
+        return {
+            pk: render_to_string("consultations/_statement.html", {"endorsement": by_pk[pk]})
+            for pk in missing
+        }
+
+    html = fragments(
+        "statement-html", list(by_pk), audience=audience, depends_on=depends_on, render=render
+    )
+    for endorsement in endorsements:
+        endorsement.fragment = mark_safe(html[endorsement.pk])  # noqa: S308 - our template
 
 
 def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
