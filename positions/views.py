@@ -1,6 +1,7 @@
 """Pages for positions: thin views over the selectors and services."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,6 @@ from accounts.rules import user_memberships
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
-from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
 
@@ -85,9 +85,8 @@ def position_list(request, pk):
     )
 
 
+@login_required
 def position_create(request, pk):
-    if response := _login_required(request):
-        return response
     try:
         consultation = consultation_selectors.consultation_get(pk)
     except Consultation.DoesNotExist:
@@ -133,9 +132,8 @@ def position_create(request, pk):
     )
 
 
+@login_required
 def position_update(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     if not can_manage_position(request.user, position):
         raise PermissionDenied
@@ -213,9 +211,8 @@ def position_detail(request, pk):
     )
 
 
+@login_required
 def position_edit(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     if not can_edit_position(request.user, position):
         if position.is_locked or _frozen_message(position):
@@ -287,9 +284,8 @@ def _conflict(request, position, conflict: RevisionConflict, message: str) -> Ht
 
 
 @require_POST
+@login_required
 def position_status(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     try:
         services.position_status_change(
@@ -301,9 +297,8 @@ def position_status(request, pk):
     return redirect(position)
 
 
+@login_required
 def position_editors(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     organisations = selectors.represented_editing_organisations(request.user, position)
     editors = list(
@@ -341,9 +336,8 @@ def position_editors(request, pk):
 
 
 @require_POST
+@login_required
 def position_editor_remove(request, pk):
-    if response := _login_required(request):
-        return response
     editor = get_object_or_404(
         PositionEditor.objects.select_related("position__consultation", "organisation"), pk=pk
     )
@@ -421,9 +415,8 @@ def revision_detail(request, pk, number):
 
 
 @require_POST
+@login_required
 def revision_restore(request, pk, number):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     form = RestoreForm(request.POST)
     back = reverse("positions:revision-detail", args=[position.pk, number])
@@ -454,9 +447,8 @@ def _paragraph(position: Position, index: int):
     return revision, paragraphs[index]
 
 
+@login_required
 def paragraph_comment(request, pk, index):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     revision, paragraph = _paragraph(position, index)
     form = ParagraphCommentForm(_data(request), initial={"base": position.current_number})
@@ -488,9 +480,8 @@ def paragraph_comment(request, pk, index):
     )
 
 
+@login_required
 def amendment_create(request, pk, index):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     revision, paragraph = _paragraph(position, index)
     form = AmendmentForm(
@@ -560,9 +551,8 @@ def amendment_detail(request, pk):
 
 
 @require_POST
+@login_required
 def amendment_accept(request, pk):
-    if response := _login_required(request):
-        return response
     amendment = _amendment(pk)
     form = AmendmentAcceptForm(request.POST, prefix="accept")
     if not form.is_valid():
@@ -583,9 +573,8 @@ def amendment_accept(request, pk):
 
 
 @require_POST
+@login_required
 def amendment_reject(request, pk):
-    if response := _login_required(request):
-        return response
     amendment = _amendment(pk)
     form = ReasonForm(request.POST, prefix="reject")
     if not form.is_valid():
@@ -602,9 +591,8 @@ def amendment_reject(request, pk):
 
 
 @require_POST
+@login_required
 def amendment_resolve(request, pk):
-    if response := _login_required(request):
-        return response
     amendment = _amendment(pk)
     form = ResolveForm(request.POST, prefix="resolve")
     if not form.is_valid():
@@ -618,9 +606,8 @@ def amendment_resolve(request, pk):
     return redirect(amendment)
 
 
+@login_required
 def paragraph_comment_resolve(request, pk):
-    if response := _login_required(request):
-        return response
     comment = get_object_or_404(ParagraphComment.objects.select_related("author"), pk=pk)
     position = _position(comment.position_id)
     comment.position = position
@@ -656,9 +643,8 @@ def paragraph_comment_resolve(request, pk):
 
 
 @require_POST
+@login_required
 def signature_add(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     form = SignForm(
         request.POST, organisations=[m.organisation for m in user_memberships(request.user)]
@@ -677,9 +663,8 @@ def signature_add(request, pk):
 
 
 @require_POST
+@login_required
 def signature_withdraw(request, pk):
-    if response := _login_required(request):
-        return response
     signature = get_object_or_404(
         Signature.objects.select_related("organisation"), pk=pk, withdrawn_at__isnull=True
     )
