@@ -14,6 +14,7 @@ from accounts.rules import user_memberships
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
+from portal.http import form_view as _form_view
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
 
@@ -111,24 +112,22 @@ def position_create(request, pk):
         organisations=organisations,
         recommendations=consultation_selectors.consultation_recommendations(consultation),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            position = services.position_create(
-                consultation=consultation,
-                title=form.cleaned_data["title"],
-                lead_organisation=form.cleaned_data["lead_organisation"],
-                body=form.cleaned_data["body"],
-                recommendations=form.cleaned_data["recommendations"],
-                co_editing_organisations=form.cleaned_data["co_editing_organisations"],
-                by=request.user,
-            )
-        except PositionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The position has been created."))
-            return redirect(position)
-    return render(
-        request, "positions/position_form.html", {"consultation": consultation, "form": form}
+    return _form_view(
+        request,
+        form,
+        action=lambda data: services.position_create(
+            consultation=consultation,
+            title=data["title"],
+            lead_organisation=data["lead_organisation"],
+            body=data["body"],
+            recommendations=data["recommendations"],
+            co_editing_organisations=data["co_editing_organisations"],
+            by=request.user,
+        ),
+        refused=PositionError,
+        success_message=_("The position has been created."),
+        template="positions/position_form.html",
+        context={"consultation": consultation},
     )
 
 
@@ -146,18 +145,15 @@ def position_update(request, pk):
             "co_editing_organisations": list(position.co_editing_organisations.all()),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_update(position=position, by=request.user, **form.cleaned_data)
-        except PositionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The details have been saved."))
-            return redirect(position)
-    return render(
+    return _form_view(
         request,
-        "positions/position_update.html",
-        {"position": position, "consultation": position.consultation, "form": form},
+        form,
+        action=lambda data: services.position_update(position=position, by=request.user, **data),
+        refused=PositionError,
+        success_message=_("The details have been saved."),
+        success_url=position,
+        template="positions/position_update.html",
+        context={"position": position, "consultation": position.consultation},
     )
 
 
@@ -452,29 +448,24 @@ def paragraph_comment(request, pk, index):
     position = _position(pk)
     revision, paragraph = _paragraph(position, index)
     form = ParagraphCommentForm(_data(request), initial={"base": position.current_number})
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment = services.paragraph_comment_create(
-                position=position,
-                paragraph_index=index,
-                base_number=form.cleaned_data["base"],
-                body=form.cleaned_data["body"],
-                by=request.user,
-            )
-        except PositionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your comment has been posted."))
-            return redirect(comment.get_absolute_url())
-    return render(
+    return _form_view(
         request,
-        "positions/paragraph_comment.html",
-        {
+        form,
+        action=lambda data: services.paragraph_comment_create(
+            position=position,
+            paragraph_index=index,
+            base_number=data["base"],
+            body=data["body"],
+            by=request.user,
+        ),
+        refused=PositionError,
+        success_message=_("Your comment has been posted."),
+        template="positions/paragraph_comment.html",
+        context={
             "position": position,
             "consultation": position.consultation,
             "paragraph": paragraph,
             "index": index,
-            "form": form,
             "allowed": can_contribute(request.user, position),
         },
     )
@@ -487,30 +478,25 @@ def amendment_create(request, pk, index):
     form = AmendmentForm(
         _data(request), initial={"base": position.current_number, "proposed_text": paragraph}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            amendment = services.amendment_propose(
-                position=position,
-                paragraph_index=index,
-                base_number=form.cleaned_data["base"],
-                proposed_text=form.cleaned_data["proposed_text"],
-                justification=form.cleaned_data["justification"],
-                by=request.user,
-            )
-        except PositionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your amendment has been proposed to the editors."))
-            return redirect(amendment)
-    return render(
+    return _form_view(
         request,
-        "positions/amendment_form.html",
-        {
+        form,
+        action=lambda data: services.amendment_propose(
+            position=position,
+            paragraph_index=index,
+            base_number=data["base"],
+            proposed_text=data["proposed_text"],
+            justification=data["justification"],
+            by=request.user,
+        ),
+        refused=PositionError,
+        success_message=_("Your amendment has been proposed to the editors."),
+        template="positions/amendment_form.html",
+        context={
             "position": position,
             "consultation": position.consultation,
             "paragraph": paragraph,
             "index": index,
-            "form": form,
             "allowed": can_contribute(request.user, position),
         },
     )
@@ -617,25 +603,17 @@ def paragraph_comment_resolve(request, pk):
         _data(request),
         initial={"decision": comment.decision, "reason": comment.decision_reason},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.paragraph_comment_resolve(
-                comment=comment, by=request.user, **form.cleaned_data
-            )
-        except PositionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The decision has been recorded."))
-            return redirect("positions:position-made", position.pk)
-    return render(
+    return _form_view(
         request,
-        "positions/comment_resolve.html",
-        {
-            "position": position,
-            "consultation": position.consultation,
-            "comment": comment,
-            "form": form,
-        },
+        form,
+        action=lambda data: services.paragraph_comment_resolve(
+            comment=comment, by=request.user, **data
+        ),
+        refused=PositionError,
+        success_message=_("The decision has been recorded."),
+        success_url=reverse("positions:position-made", args=[position.pk]),
+        template="positions/comment_resolve.html",
+        context={"position": position, "consultation": position.consultation, "comment": comment},
     )
 
 
