@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Refusal
+from portal.http import form_view
 
 from . import rules, selectors, services
 from .decorators import moderator_required
@@ -141,19 +142,14 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_register(request):
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_register(by=request.user, **form.cleaned_data)
-        except Refusal as error:
-            _form_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The organisation is registered. A moderator will verify it soon."),
-            )
-            return redirect(organisation)
-    return render(request, "accounts/organisation_form.html", {"form": form})
+    return form_view(
+        request,
+        OrganisationForm(request.POST or None),
+        action=lambda data: services.organisation_register(by=request.user, **data),
+        success_message=_("The organisation is registered. A moderator will verify it soon."),
+        template="accounts/organisation_form.html",
+        context={},
+    )
 
 
 def _organisation_for_representative(request, pk) -> Organisation:

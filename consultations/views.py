@@ -5,6 +5,7 @@ from functools import wraps
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,7 +22,6 @@ from accounts.middleware import mfa_setup_redirect
 from accounts.rules import is_representative_of
 from core.errors import Refusal
 from core.page_cache import ANYONE, fragments, role, versioned
-from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
 from recommendations.models import Recommendation
@@ -306,15 +306,13 @@ def consultation_close(request, pk):
 
 
 @require_POST
+@login_required
 def consultation_follow(request, pk):
     consultation = _consultation(pk)
     return _follow(request, consultation.get_absolute_url(), consultation=consultation)
 
 
 def _follow(request, url: str, **target) -> HttpResponse:
-    denied = _login_required(request)
-    if denied:
-        return denied
     try:
         if request.POST.get("follow") == "0":
             services.follow_remove(**target, by=request.user)
@@ -581,11 +579,9 @@ def recommendation_detail(request, pk, slug):
 
 
 @require_POST
+@login_required
 def comment_create(request, pk, slug):
     consultation, recommendation = _debate_subjects(pk, slug)
-    denied = _login_required(request)
-    if denied:
-        return denied
     # Only the organisations one may speak for are needed to post.
     organisations = selectors.speaking_organisations(request.user)
     form = CommentForm(request.POST, organisations=organisations, user=request.user)
@@ -647,12 +643,10 @@ def _back_to(comment: Comment) -> str:
     return comment.get_absolute_url()
 
 
+@login_required
 def comment_reply(request, pk):
     """The reply form for one comment, as a page (and as a fragment for HTMX)."""
     comment = _comment(pk)
-    denied = _login_required(request)
-    if denied:
-        return denied
     form = CommentForm(
         initial={"parent": comment.pk},
         organisations=selectors.speaking_organisations(request.user),
@@ -668,11 +662,9 @@ def comment_reply(request, pk):
     )
 
 
+@login_required
 def comment_update(request, pk):
     comment = _comment(pk)
-    denied = _login_required(request)
-    if denied:
-        return denied
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     form = CommentEditForm(_data(request), initial={"body": comment.body})
@@ -687,11 +679,9 @@ def comment_update(request, pk):
     return render(request, "consultations/comment_edit.html", {"form": form, "comment": comment})
 
 
+@login_required
 def comment_delete(request, pk):
     comment = _comment(pk)
-    denied = _login_required(request)
-    if denied:
-        return denied
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":
@@ -704,11 +694,9 @@ def comment_delete(request, pk):
     return render(request, "consultations/comment_delete.html", {"comment": comment})
 
 
+@login_required
 def comment_flag(request, pk):
     comment = _comment(pk)
-    denied = _login_required(request)
-    if denied:
-        return denied
     form = FlagForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -730,11 +718,9 @@ def comment_flag(request, pk):
 
 
 @require_POST
+@login_required
 def endorsement_set(request, pk, slug):
     consultation, recommendation = _debate_subjects(pk, slug)
-    denied = _login_required(request)
-    if denied:
-        return denied
     # Only the organisations one may act for are needed to take a stance.
     representing = selectors.representing_organisations(request.user)
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
@@ -792,13 +778,11 @@ def endorsement_set(request, pk, slug):
 STANCE_HISTORY_PER_PAGE = 50
 
 
+@login_required
 def endorsement_history(request, pk, slug, organisation_id):
     """Every change of an organisation's stance, for its representatives and the moderators."""
     consultation = _consultation(pk, cached=True)
     recommendation = _recommendation(consultation, slug)
-    denied = _login_required(request)
-    if denied:
-        return denied
     endorsement = get_object_or_404(
         Endorsement.objects.select_related("organisation"),
         consultation=consultation,
@@ -825,12 +809,10 @@ def endorsement_history(request, pk, slug, organisation_id):
 
 
 @require_POST
+@login_required
 def endorsement_withdraw(request, pk, slug):
     consultation = _consultation(pk)
     recommendation = _recommendation(consultation, slug)
-    denied = _login_required(request)
-    if denied:
-        return denied
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
     organisation_id = request.POST.get("organisation", "")
     endorsement = (
@@ -854,6 +836,7 @@ def endorsement_withdraw(request, pk, slug):
 
 
 @require_POST
+@login_required
 def recommendation_follow(request, pk, slug):
     consultation = _consultation(pk)
     recommendation = _recommendation(consultation, slug)

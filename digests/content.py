@@ -1,9 +1,10 @@
 """What a digest says: the activity a person should hear about, grouped and worded.
 
 The builder loads everything for a batch of people in a constant number of
-queries, turns each Activity row into an item once, and renders each section
-(a recommendation or a position within a consultation) once per language and
-set of items, so people who follow the same things share the work.
+queries, takes the items of their time window (``windows.Window``, built once
+and shared), and renders each section (a recommendation or a position within a
+consultation) once per language and set of items, so people who follow the
+same things share the work.
 """
 
 from __future__ import annotations
@@ -14,37 +15,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
-from django.utils.html import format_html, strip_tags
-from django.utils.text import Truncator
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from accounts.models import Membership, Organisation
-from consultations.cursors import comment_link
-from consultations.models import (
-    Activity,
-    Comment,
-    Consultation,
-    Endorsement,
-    Follow,
-    PersonParticipation,
-    Stance,
-    Synthesis,
-)
-from recommendations.models import Recommendation
+from accounts.models import Membership
+from consultations.models import Comment, Follow, PersonParticipation
 
 from .models import DigestFrequencyChoice
+from .windows import Item, SectionInfo, Window, absolute
 
-EXCERPT_LENGTH = 200
 EXCERPTS_PER_SECTION = 3
 # How far back a digest reaches when the previous one is long ago or never was.
 LOOKBACK = {
@@ -55,90 +41,6 @@ PERIOD = {
     DigestFrequencyChoice.DAILY: timedelta(days=1),
     DigestFrequencyChoice.WEEKLY: timedelta(days=7),
 }
-
-V = Activity.Verb
-# Activity that is nobody's news: moderation detail, personal bookkeeping,
-# edits and deletions (a hidden or deleted comment is never shown anyway).
-QUIET_VERBS = frozenset(
-    {
-        V.FOLLOWED,
-        V.UNFOLLOWED,
-        V.COMMENT_FLAGGED,
-        V.FLAGS_DISMISSED,
-        V.COMMENT_HIDDEN,
-        V.COMMENT_RESTORED,
-        V.COMMENT_EDITED,
-        V.COMMENT_DELETED,
-        V.USER_SUSPENDED,
-        V.SUSPENSION_LIFTED,
-        V.THREAD_UNLOCKED,
-        V.FORUM_CREATED,
-        V.FORUM_CHANGED,
-        V.CONSULTATION_CREATED,
-    }
-)
-COMMENT_VERBS = frozenset({V.COMMENT_POSTED, V.COMMENT_REPLIED})
-STANCE_VERBS = frozenset({V.ENDORSEMENT_SET, V.ENDORSEMENT_CHANGED, V.ENDORSEMENT_WITHDRAWN})
-
-# Wording per verb; %(who)s is the (masked) organisation or the person, %(title)s
-# the position or object concerned, %(stance)s the stance taken. Verbs not
-# listed here (new ones from other parts of the portal) use GENERIC_WORDING.
-VERB_WORDING = {
-    V.COMMENT_POSTED: gettext_lazy("%(who)s commented:"),
-    V.COMMENT_REPLIED: gettext_lazy("%(who)s replied:"),
-    V.ENDORSEMENT_SET: gettext_lazy("%(who)s took a stance: %(stance)s."),
-    V.ENDORSEMENT_CHANGED: gettext_lazy("%(who)s changed its stance: %(stance)s."),
-    V.ENDORSEMENT_WITHDRAWN: gettext_lazy("%(who)s withdrew its stance."),
-    V.SYNTHESIS_WRITTEN: gettext_lazy("The moderators wrote a synthesis of the debate."),
-    V.THREAD_LOCKED: gettext_lazy("A discussion was closed to new replies."),
-    V.CONSULTATION_OPENED: gettext_lazy("The consultation is open."),
-    V.CONSULTATION_CLOSING_SOON: gettext_lazy("The consultation closes within 48 hours."),
-    V.CONSULTATION_CLOSED: gettext_lazy("The consultation has closed."),
-    V.CONSULTATION_EXTENDED: gettext_lazy("The consultation was extended."),
-    V.CONSULTATION_CHANGED: gettext_lazy("The moderators updated the consultation."),
-    V.ORGANISATION_VERIFIED: gettext_lazy("%(who)s was verified."),
-    V.ORGANISATION_REJECTED: gettext_lazy("%(who)s was not verified."),
-    # Joint positions (positions.models VERB_*).
-    "position_created": gettext_lazy("%(who)s started a position: %(title)s."),
-    "position_revised": gettext_lazy("A new revision of %(title)s was saved."),
-    "position_opened_for_signature": gettext_lazy("%(title)s is open for signature."),
-    "position_back_to_drafting": gettext_lazy("%(title)s is back in drafting."),
-    "position_finalised": gettext_lazy("%(title)s was finalised."),
-    "position_withdrawn": gettext_lazy("%(title)s was withdrawn."),
-    "position_signed": gettext_lazy("%(who)s signed %(title)s."),
-    "position_signature_withdrawn": gettext_lazy("%(who)s withdrew its signature from %(title)s."),
-    "position_paragraph_commented": gettext_lazy("A paragraph of %(title)s has a new comment."),
-    "position_contribution_resolved": gettext_lazy(
-        "The editors of %(title)s answered a contribution."
-    ),
-    "position_editor_added": gettext_lazy("%(who)s joined the editors of %(title)s."),
-    "amendment_proposed": gettext_lazy("An amendment to %(title)s was proposed."),
-    "amendment_accepted": gettext_lazy("An amendment to %(title)s was accepted."),
-    "amendment_rejected": gettext_lazy("An amendment to %(title)s was rejected."),
-    # Consolidated versions (exports).
-    "consolidated_published": gettext_lazy("A consolidated version was published."),
-    "export_published": gettext_lazy("A consolidated version was published."),
-    "consolidated_version_published": gettext_lazy("A consolidated version was published."),
-}
-GENERIC_WORDING = gettext_lazy("Update: %(what)s.")
-
-
-def verb_label(verb: str) -> str:
-    """A readable name for any verb, known or not."""
-    try:
-        return str(V(verb).label)
-    except ValueError:
-        return verb.replace("_", " ").strip().capitalize()
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def excerpt(text: str) -> str:
-    """A short plain-text excerpt: no markup, whitespace collapsed."""
-    plain = " ".join(strip_tags(text or "").split())
-    return Truncator(plain).chars(EXCERPT_LENGTH)
 
 
 def user_zone(name: str) -> ZoneInfo:
@@ -162,71 +64,6 @@ class Period:
     key: str
     start: datetime
     end: datetime
-
-
-@dataclass
-class Item:
-    """One Activity row as it appears in digests; shared by everyone who sees it."""
-
-    id: int
-    verb: str
-    created_at: datetime
-    actor_id: int | None
-    actor_name: str
-    organisation: Organisation | None
-    consultation_id: int | None
-    recommendation_id: int | None
-    organisation_id: int | None
-    parent_author_id: int | None
-    section_key: tuple
-    title: str = ""
-    body: str = ""
-    comment_id: int | None = None
-    stance: str = ""
-    url: str = ""
-
-    @property
-    def excerpt(self) -> str:
-        return excerpt(self.body) if self.body else ""
-
-    @property
-    def kind(self) -> str:
-        if self.verb == V.COMMENT_POSTED:
-            return "comment"
-        if self.verb == V.COMMENT_REPLIED:
-            return "reply"
-        if self.verb in STANCE_VERBS:
-            return "stance"
-        return "other"
-
-    def who(self) -> str:
-        # Emails never carry an at-risk organisation's name, whoever reads them.
-        if self.organisation is not None:
-            return self.organisation.public_name
-        return self.actor_name
-
-    def line(self) -> str:
-        wording = VERB_WORDING.get(self.verb, GENERIC_WORDING)
-        stance = ""
-        if self.stance:
-            try:
-                stance = str(Stance(self.stance).label)
-            except ValueError:
-                stance = self.stance
-        return str(wording) % {
-            "who": self.who(),
-            "title": self.title,
-            "stance": stance,
-            "what": verb_label(self.verb),
-        }
-
-
-@dataclass
-class SectionInfo:
-    key: tuple
-    title: str
-    url: str
-    consultation_id: int | None
 
 
 @dataclass
@@ -285,222 +122,6 @@ class Interests:
     organisations: set = field(default_factory=set)
 
 
-class Window:
-    """Every item of a time window, built once and shared by every batch in the process.
-
-    Comments hidden or deleted since are filtered per batch (``DigestBuilder.gone``),
-    so the sharing never sends one.
-    """
-
-    def __init__(self, start: datetime, end: datetime):
-        self.start, self.end = start, end
-        self.items: list[Item] = []
-        self.sections: dict[tuple, SectionInfo] = {}
-        self.consultations: dict[int, Consultation] = {}
-        self.comment_ids: set[int] = set()
-        self.built_at = time.monotonic()
-        self._load()
-        self._index()
-
-    def _load(self) -> None:
-        types = content_types()
-        rows = list(
-            Activity.objects.filter(created_at__gt=self.start, created_at__lte=self.end)
-            .exclude(verb__in=QUIET_VERBS)
-            .order_by("created_at", "id")
-            .values_list(
-                "pk",
-                "verb",
-                "created_at",
-                "actor_id",
-                "organisation_id",
-                "consultation_id",
-                "recommendation_id",
-                "target_type_id",
-                "target_id",
-                "data",
-            )
-        )
-        comment_type = types[Comment]
-        known = set(types.values())
-        comment_ids = {row[8] for row in rows if row[7] == comment_type}
-        comments = {}
-        if comment_ids:
-            comments = {
-                pk: (body, hidden_at, deleted_at, root_id)
-                for pk, body, hidden_at, deleted_at, root_id in Comment.objects.filter(
-                    pk__in=comment_ids
-                ).values_list("pk", "body", "hidden_at", "deleted_at", "root_id")
-            }
-        self.comment_ids = set(comments)
-        User = get_user_model()
-        actor_ids = {row[3] for row in rows if row[3]}
-        actors = {
-            user.pk: str(user)
-            for user in User.objects.filter(pk__in=actor_ids).only(
-                "display_name", "is_former_participant"
-            )
-        }
-        organisation_ids = {row[4] for row in rows if row[4]}
-        organisations = {
-            organisation.pk: organisation
-            for organisation in Organisation.objects.filter(pk__in=organisation_ids).only(
-                "name", "region", "is_at_risk"
-            )
-        }
-        consultation_ids = {row[5] for row in rows if row[5]}
-        self.consultations = {
-            consultation.pk: consultation
-            for consultation in Consultation.objects.filter(pk__in=consultation_ids).only("title")
-        }
-        recommendation_ids = {row[6] for row in rows if row[6]}
-        recommendations = {
-            recommendation.pk: recommendation
-            for recommendation in Recommendation.objects.filter(pk__in=recommendation_ids)
-        }
-        # Positions and whatever else later parts of the portal record: one
-        # query per kind of object, whoever follows what.
-        others: dict[int, set] = defaultdict(set)
-        for row in rows:
-            if row[7] not in known:
-                others[row[7]].add(row[8])
-        objects: dict[tuple, object] = {}
-        for type_id, ids in others.items():
-            model = ContentType.objects.get_for_id(type_id).model_class()
-            if model is None:
-                continue
-            for obj in model._default_manager.filter(pk__in=ids):
-                objects[(type_id, obj.pk)] = obj
-        # Everything about a joint position (its revisions, amendments,
-        # signatures, paragraph comments) is grouped under the position.
-        positions, position_type = _positions(rows)
-        detail = "consultations:recommendation-detail"
-        for (
-            pk,
-            verb,
-            created_at,
-            actor_id,
-            organisation_id,
-            consultation_id,
-            recommendation_id,
-            type_id,
-            target_id,
-            data,
-        ) in rows:
-            data = data if isinstance(data, dict) else {}
-            body, title, url = "", "", ""
-            if type_id == comment_type:
-                comment = comments.get(target_id)
-                if comment is None or comment[1] or comment[2]:
-                    continue
-                body = comment[0]
-            if recommendation_id and consultation_id:
-                key = ("rec", consultation_id, recommendation_id)
-                if key not in self.sections:
-                    recommendation = recommendations[recommendation_id]
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title=str(recommendation),
-                        url=absolute(reverse(detail, args=[consultation_id, recommendation.slug])),
-                        consultation_id=consultation_id,
-                    )
-                url = self.sections[key].url
-                if type_id == comment_type:
-                    # The page that starts with the comment's thread, however deep.
-                    recommendation = recommendations[recommendation_id]
-                    url = absolute(
-                        comment_link(
-                            consultation_id,
-                            recommendation.slug,
-                            target_id,
-                            comment[3] or target_id,
-                        )
-                    )
-            elif type_id not in known:
-                obj = objects.get((type_id, target_id))
-                # Gone, hidden or deleted since: never sent.
-                if (
-                    obj is None
-                    or getattr(obj, "hidden_at", None)
-                    or getattr(obj, "deleted_at", None)
-                ):
-                    continue
-                position = positions.get(data.get("position_id"))
-                if position is not None:
-                    obj, type_id_shown = position, position_type
-                else:
-                    type_id_shown = type_id
-                key = ("obj", consultation_id, type_id_shown, obj.pk)
-                title = str(obj)
-                if key not in self.sections:
-                    self.sections[key] = SectionInfo(
-                        key=key, title=title, url=_object_url(obj), consultation_id=consultation_id
-                    )
-                url = self.sections[key].url
-            elif consultation_id:
-                key = ("news", consultation_id)
-                if key not in self.sections:
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title="",
-                        url=absolute(self.consultations[consultation_id].get_absolute_url()),
-                        consultation_id=consultation_id,
-                    )
-                url = self.sections[key].url
-            elif organisation_id:
-                key = ("org", organisation_id)
-                if key not in self.sections:
-                    self.sections[key] = SectionInfo(
-                        key=key,
-                        title="",
-                        url=absolute(
-                            reverse("accounts:organisation-detail", args=[organisation_id])
-                        ),
-                        consultation_id=None,
-                    )
-                url = self.sections[key].url
-            else:
-                continue
-            parent_author_id = data.get("parent_author_id")
-            self.items.append(
-                Item(
-                    id=pk,
-                    verb=verb,
-                    created_at=created_at,
-                    actor_id=actor_id,
-                    actor_name=actors.get(actor_id, ""),
-                    organisation=organisations.get(organisation_id),
-                    consultation_id=consultation_id,
-                    recommendation_id=recommendation_id,
-                    organisation_id=organisation_id,
-                    parent_author_id=(
-                        parent_author_id if isinstance(parent_author_id, int) else None
-                    ),
-                    section_key=key,
-                    title=title,
-                    body=body,
-                    comment_id=target_id if type_id == comment_type else None,
-                    stance=str(data.get("stance") or ""),
-                    url=url,
-                )
-            )
-
-    def _index(self) -> None:
-        self.by_consultation = defaultdict(list)
-        self.by_recommendation = defaultdict(list)
-        self.by_organisation = defaultdict(list)
-        self.by_parent_author = defaultdict(list)
-        for item in self.items:
-            if item.consultation_id:
-                self.by_consultation[item.consultation_id].append(item)
-            if item.recommendation_id:
-                self.by_recommendation[item.recommendation_id].append(item)
-            if item.organisation_id:
-                self.by_organisation[item.organisation_id].append(item)
-            if item.parent_author_id:
-                self.by_parent_author[item.parent_author_id].append(item)
-
-
 # Windows built recently in this process; each worker builds a period's items once.
 _WINDOWS: dict[tuple, Window] = {}
 WINDOW_REUSE_SECONDS = 600
@@ -518,13 +139,6 @@ def window_for(start: datetime, end: datetime) -> Window:
         while len(_WINDOWS) > WINDOWS_KEPT:
             del _WINDOWS[next(iter(_WINDOWS))]
     return window
-
-
-def content_types() -> dict:
-    return {
-        model: ContentType.objects.get_for_model(model).pk
-        for model in (Comment, Endorsement, Consultation, Organisation, Synthesis)
-    }
 
 
 class DigestBuilder:
@@ -849,31 +463,3 @@ class DigestBuilder:
     @cached_property
     def _preferences_url(self) -> str:
         return absolute(reverse("digests:preferences"))
-
-
-def _positions(rows) -> tuple[dict, int | None]:
-    """The positions that activity rows name in ``data["position_id"]``, in one query."""
-    ids = {
-        row[9].get("position_id")
-        for row in rows
-        if isinstance(row[9], dict) and isinstance(row[9].get("position_id"), int)
-    }
-    if not ids:
-        return {}, None
-    try:
-        model = apps.get_model("positions", "Position")
-    except LookupError:
-        return {}, None
-    found = {position.pk: position for position in model._default_manager.filter(pk__in=ids)}
-    return found, ContentType.objects.get_for_model(model).pk
-
-
-def _withdrawn(obj) -> bool:
-    return bool(getattr(obj, "hidden_at", None) or getattr(obj, "deleted_at", None))
-
-
-def _object_url(obj) -> str:
-    try:
-        return absolute(obj.get_absolute_url())
-    except (AttributeError, NoReverseMatch):
-        return settings.SITE_URL.rstrip("/") + "/"

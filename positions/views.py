@@ -1,6 +1,7 @@
 """Pages for positions: thin views over the selectors and services."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
 from core.errors import Refusal
-from portal.http import login_redirect as _login_required
+from portal.http import form_view as _form_view
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
 
@@ -86,9 +87,8 @@ def position_list(request, pk):
     )
 
 
+@login_required
 def position_create(request, pk):
-    if response := _login_required(request):
-        return response
     try:
         consultation = consultation_selectors.consultation_get(pk)
     except Consultation.DoesNotExist:
@@ -113,30 +113,26 @@ def position_create(request, pk):
         organisations=organisations,
         recommendations=consultation_selectors.consultation_recommendations(consultation),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            position = services.position_create(
-                consultation=consultation,
-                title=form.cleaned_data["title"],
-                lead_organisation=form.cleaned_data["lead_organisation"],
-                body=form.cleaned_data["body"],
-                recommendations=form.cleaned_data["recommendations"],
-                co_editing_organisations=form.cleaned_data["co_editing_organisations"],
-                by=request.user,
-            )
-        except Refusal as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The position has been created."))
-            return redirect(position)
-    return render(
-        request, "positions/position_form.html", {"consultation": consultation, "form": form}
+    return _form_view(
+        request,
+        form,
+        action=lambda data: services.position_create(
+            consultation=consultation,
+            title=data["title"],
+            lead_organisation=data["lead_organisation"],
+            body=data["body"],
+            recommendations=data["recommendations"],
+            co_editing_organisations=data["co_editing_organisations"],
+            by=request.user,
+        ),
+        success_message=_("The position has been created."),
+        template="positions/position_form.html",
+        context={"consultation": consultation},
     )
 
 
+@login_required
 def position_update(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     if not can_manage_position(request.user, position):
         raise PermissionDenied
@@ -149,18 +145,14 @@ def position_update(request, pk):
             "co_editing_organisations": list(position.co_editing_organisations.all()),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_update(position=position, by=request.user, **form.cleaned_data)
-        except Refusal as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The details have been saved."))
-            return redirect(position)
-    return render(
+    return _form_view(
         request,
-        "positions/position_update.html",
-        {"position": position, "consultation": position.consultation, "form": form},
+        form,
+        action=lambda data: services.position_update(position=position, by=request.user, **data),
+        success_message=_("The details have been saved."),
+        success_url=position,
+        template="positions/position_update.html",
+        context={"position": position, "consultation": position.consultation},
     )
 
 
@@ -214,9 +206,8 @@ def position_detail(request, pk):
     )
 
 
+@login_required
 def position_edit(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     if not can_edit_position(request.user, position):
         if position.is_locked or _frozen_message(position):
@@ -288,9 +279,8 @@ def _conflict(request, position, conflict: RevisionConflict, message: str) -> Ht
 
 
 @require_POST
+@login_required
 def position_status(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     try:
         services.position_status_change(
@@ -302,9 +292,8 @@ def position_status(request, pk):
     return redirect(position)
 
 
+@login_required
 def position_editors(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     organisations = selectors.represented_editing_organisations(request.user, position)
     editors = list(
@@ -342,9 +331,8 @@ def position_editors(request, pk):
 
 
 @require_POST
+@login_required
 def position_editor_remove(request, pk):
-    if response := _login_required(request):
-        return response
     editor = get_object_or_404(
         PositionEditor.objects.select_related("position__consultation", "organisation"), pk=pk
     )
@@ -422,9 +410,8 @@ def revision_detail(request, pk, number):
 
 
 @require_POST
+@login_required
 def revision_restore(request, pk, number):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     form = RestoreForm(request.POST)
     back = reverse("positions:revision-detail", args=[position.pk, number])
@@ -455,72 +442,58 @@ def _paragraph(position: Position, index: int):
     return revision, paragraphs[index]
 
 
+@login_required
 def paragraph_comment(request, pk, index):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     revision, paragraph = _paragraph(position, index)
     form = ParagraphCommentForm(_data(request), initial={"base": position.current_number})
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment = services.paragraph_comment_create(
-                position=position,
-                paragraph_index=index,
-                base_number=form.cleaned_data["base"],
-                body=form.cleaned_data["body"],
-                by=request.user,
-            )
-        except Refusal as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your comment has been posted."))
-            return redirect(comment.get_absolute_url())
-    return render(
+    return _form_view(
         request,
-        "positions/paragraph_comment.html",
-        {
+        form,
+        action=lambda data: services.paragraph_comment_create(
+            position=position,
+            paragraph_index=index,
+            base_number=data["base"],
+            body=data["body"],
+            by=request.user,
+        ),
+        success_message=_("Your comment has been posted."),
+        template="positions/paragraph_comment.html",
+        context={
             "position": position,
             "consultation": position.consultation,
             "paragraph": paragraph,
             "index": index,
-            "form": form,
             "allowed": can_contribute(request.user, position),
         },
     )
 
 
+@login_required
 def amendment_create(request, pk, index):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     revision, paragraph = _paragraph(position, index)
     form = AmendmentForm(
         _data(request), initial={"base": position.current_number, "proposed_text": paragraph}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            amendment = services.amendment_propose(
-                position=position,
-                paragraph_index=index,
-                base_number=form.cleaned_data["base"],
-                proposed_text=form.cleaned_data["proposed_text"],
-                justification=form.cleaned_data["justification"],
-                by=request.user,
-            )
-        except Refusal as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your amendment has been proposed to the editors."))
-            return redirect(amendment)
-    return render(
+    return _form_view(
         request,
-        "positions/amendment_form.html",
-        {
+        form,
+        action=lambda data: services.amendment_propose(
+            position=position,
+            paragraph_index=index,
+            base_number=data["base"],
+            proposed_text=data["proposed_text"],
+            justification=data["justification"],
+            by=request.user,
+        ),
+        success_message=_("Your amendment has been proposed to the editors."),
+        template="positions/amendment_form.html",
+        context={
             "position": position,
             "consultation": position.consultation,
             "paragraph": paragraph,
             "index": index,
-            "form": form,
             "allowed": can_contribute(request.user, position),
         },
     )
@@ -561,9 +534,8 @@ def amendment_detail(request, pk):
 
 
 @require_POST
+@login_required
 def amendment_accept(request, pk):
-    if response := _login_required(request):
-        return response
     amendment = _amendment(pk)
     form = AmendmentAcceptForm(request.POST, prefix="accept")
     if not form.is_valid():
@@ -584,9 +556,8 @@ def amendment_accept(request, pk):
 
 
 @require_POST
+@login_required
 def amendment_reject(request, pk):
-    if response := _login_required(request):
-        return response
     amendment = _amendment(pk)
     form = ReasonForm(request.POST, prefix="reject")
     if not form.is_valid():
@@ -603,9 +574,8 @@ def amendment_reject(request, pk):
 
 
 @require_POST
+@login_required
 def amendment_resolve(request, pk):
-    if response := _login_required(request):
-        return response
     amendment = _amendment(pk)
     form = ResolveForm(request.POST, prefix="resolve")
     if not form.is_valid():
@@ -619,9 +589,8 @@ def amendment_resolve(request, pk):
     return redirect(amendment)
 
 
+@login_required
 def paragraph_comment_resolve(request, pk):
-    if response := _login_required(request):
-        return response
     comment = get_object_or_404(ParagraphComment.objects.select_related("author"), pk=pk)
     position = _position(comment.position_id)
     comment.position = position
@@ -631,25 +600,16 @@ def paragraph_comment_resolve(request, pk):
         _data(request),
         initial={"decision": comment.decision, "reason": comment.decision_reason},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.paragraph_comment_resolve(
-                comment=comment, by=request.user, **form.cleaned_data
-            )
-        except Refusal as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The decision has been recorded."))
-            return redirect("positions:position-made", position.pk)
-    return render(
+    return _form_view(
         request,
-        "positions/comment_resolve.html",
-        {
-            "position": position,
-            "consultation": position.consultation,
-            "comment": comment,
-            "form": form,
-        },
+        form,
+        action=lambda data: services.paragraph_comment_resolve(
+            comment=comment, by=request.user, **data
+        ),
+        success_message=_("The decision has been recorded."),
+        success_url=reverse("positions:position-made", args=[position.pk]),
+        template="positions/comment_resolve.html",
+        context={"position": position, "consultation": position.consultation, "comment": comment},
     )
 
 
@@ -657,9 +617,8 @@ def paragraph_comment_resolve(request, pk):
 
 
 @require_POST
+@login_required
 def signature_add(request, pk):
-    if response := _login_required(request):
-        return response
     position = _position(pk)
     form = SignForm(
         request.POST, organisations=[m.organisation for m in user_memberships(request.user)]
@@ -678,9 +637,8 @@ def signature_add(request, pk):
 
 
 @require_POST
+@login_required
 def signature_withdraw(request, pk):
-    if response := _login_required(request):
-        return response
     signature = get_object_or_404(
         Signature.objects.select_related("organisation"), pk=pk, withdrawn_at__isnull=True
     )

@@ -420,3 +420,20 @@ def test_decline_through_page_needs_a_reason(client, position, editor, participa
     assert Amendment.objects.get().status == "open"
     client.post(_url("amendment-reject", amendment.pk), {"reject-reason": "Not now."})
     assert Amendment.objects.get().decision_reason == "Not now."
+
+
+def test_anonymous_visitors_are_sent_to_log_in_with_the_full_path(client, position):
+    url = _url("position-edit", position.pk) + "?from=list"
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 302
+        assert response["Location"] == (
+            reverse("account_login") + "?next=" + url.replace("?", "%3F").replace("=", "%3D")
+        )
+
+
+def test_post_only_pages_refuse_a_get_before_asking_to_log_in(client, position):
+    url = _url("position-status", position.pk)
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"status": "finalised"})
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
