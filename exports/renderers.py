@@ -190,6 +190,7 @@ def render_pdf(document: Document) -> bytes:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import (
+        Indenter,
         KeepTogether,
         ListFlowable,
         ListItem,
@@ -362,36 +363,26 @@ def render_pdf(document: Document) -> bytes:
                 RLParagraph(_pdf_markup(block.spans), styles.get(block.style, styles["body"]))
             )
         elif isinstance(block, BulletList):
+            if not block.items:
+                continue
+            indent = 16 if block.ordered else 12  # numbers are wider than bullets
             items = [
-                ListItem(RLParagraph(_pdf_markup(as_spans(item)), styles["bullet"]), leftIndent=12)
+                ListItem(
+                    RLParagraph(_pdf_markup(as_spans(item)), styles["bullet"]), leftIndent=indent
+                )
                 for item in block.items
             ]
-            if not items:
-                continue
-            indent = 12 * (block.depth + 1)
             if block.ordered:
-                story.append(
-                    ListFlowable(
-                        items,
-                        bulletType="1",
-                        start=block.start,
-                        bulletFormat="%s.",
-                        bulletFontName=FONT_NAME,
-                        bulletFontSize=9.5,
-                        leftIndent=indent + 4,
-                    )
-                )
+                kind = {"bulletType": "1", "start": block.start, "bulletFormat": "%s."}
+                kind["bulletFontSize"] = 9.5
             else:
-                bullet = "•" if block.depth == 0 else "◦"
-                story.append(
-                    ListFlowable(
-                        items,
-                        bulletType="bullet",
-                        start=bullet,
-                        bulletFontName=FONT_NAME,
-                        leftIndent=indent,
-                    )
-                )
+                kind = {"bulletType": "bullet", "start": "•" if block.depth == 0 else "◦"}
+            nesting = 16 * block.depth
+            story += [
+                Indenter(left=nesting),
+                ListFlowable(items, bulletFontName=FONT_NAME, leftIndent=indent, **kind),
+                Indenter(left=-nesting),
+            ]
         elif isinstance(block, CodeBlock):
             # Every space kept, and a long line broken at the margin rather than overflowing it.
             lines = escape(block.text).replace(" ", "\u00a0").split("\n")
