@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 
 from .documents import (
     BulletList,
+    CodeBlock,
     Document,
     Heading,
     KeyValue,
@@ -27,10 +29,18 @@ from .documents import (
 )
 
 # Bump when the output of a renderer changes, so cached exports are rebuilt.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_NAME = "DejaVuSans"
+
+# In a PDF, code has a shaded background rather than a monospaced face: the
+# bundled font, which covers the scripts users write in, has none. A DOCX
+# names a monospaced face every word processor has.
+CODE_BACKGROUND = "#eeeeee"
+CODE_FONT = "Courier New"
+# Twentieths of a point: a quarter of an inch per list level.
+DOCX_LIST_INDENT = 360
 
 # Long tables are cut into chunks: ReportLab splits a table across pages by
 # re-laying out the remainder, which grows quadratically with its length.
@@ -78,6 +88,8 @@ def _pdf_markup(spans: tuple[Span, ...]) -> str:
     parts = []
     for span in spans:
         text = escape(span.text).replace("\n", "<br/>")
+        if span.code:
+            text = f'<span backColor="{CODE_BACKGROUND}">{text}</span>'
         if span.bold:
             text = f"<b>{text}</b>"
         if span.italic:
@@ -124,6 +136,18 @@ def _pdf_styles():
         "bullet": ParagraphStyle(
             "bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2
         ),
+        "code": ParagraphStyle(
+            "code",
+            parent=base,
+            fontSize=8.5,
+            leading=11,
+            leftIndent=8,
+            rightIndent=4,
+            borderPadding=(3, 3, 3, 3),
+            backColor=colors.HexColor(CODE_BACKGROUND),
+            spaceBefore=3,
+            spaceAfter=7,
+        ),
         1: ParagraphStyle(
             "h1",
             parent=base,
@@ -166,6 +190,7 @@ def render_pdf(document: Document) -> bytes:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import (
+        Indenter,
         KeepTogether,
         ListFlowable,
         ListItem,
@@ -338,12 +363,30 @@ def render_pdf(document: Document) -> bytes:
                 RLParagraph(_pdf_markup(block.spans), styles.get(block.style, styles["body"]))
             )
         elif isinstance(block, BulletList):
+            if not block.items:
+                continue
+            indent = 16 if block.ordered else 12  # numbers are wider than bullets
             items = [
-                ListItem(RLParagraph(_pdf_markup(as_spans(item)), styles["bullet"]), leftIndent=12)
+                ListItem(
+                    RLParagraph(_pdf_markup(as_spans(item)), styles["bullet"]), leftIndent=indent
+                )
                 for item in block.items
             ]
-            if items:
-                story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=12))
+            if block.ordered:
+                kind = {"bulletType": "1", "start": block.start, "bulletFormat": "%s."}
+                kind["bulletFontSize"] = 9.5
+            else:
+                kind = {"bulletType": "bullet", "start": "•" if block.depth == 0 else "◦"}
+            nesting = 16 * block.depth
+            story += [
+                Indenter(left=nesting),
+                ListFlowable(items, bulletFontName=FONT_NAME, leftIndent=indent, **kind),
+                Indenter(left=-nesting),
+            ]
+        elif isinstance(block, CodeBlock):
+            # Every space kept, and a long line broken at the margin rather than overflowing it.
+            lines = escape(block.text).replace(" ", "\u00a0").split("\n")
+            story.append(RLParagraph("<br/>".join(lines), styles["code"]))
         elif isinstance(block, Table):
             widths = col_widths(len(block.header), block.widths)
             header = [cell(h, head=True) for h in block.header]
@@ -427,6 +470,8 @@ def render_docx(document: Document) -> bytes:
         "Heading 2",
         "Heading 3",
         "List Bullet",
+        "List Bullet 2",
+        "List Bullet 3",
         "Table Grid",
     ):
         style_ids[name] = doc.styles[name].style_id
@@ -438,10 +483,15 @@ def render_docx(document: Document) -> bytes:
     def append(element):
         sect_pr.addprevious(element)
 
-    def run(text, *, is_bold=False, is_italic=False, is_link=False):
+    def run(text, *, is_bold=False, is_italic=False, is_link=False, is_code=False):
         r = OxmlElement("w:r")
-        if is_bold or is_italic or is_link:
+        if is_bold or is_italic or is_link or is_code:
             rpr = OxmlElement("w:rPr")
+            if is_code:
+                fonts = OxmlElement("w:rFonts")
+                fonts.set(qn("w:ascii"), CODE_FONT)
+                fonts.set(qn("w:hAnsi"), CODE_FONT)
+                rpr.append(fonts)
             if is_bold:
                 rpr.append(OxmlElement("w:b"))
             if is_italic:
@@ -453,22 +503,29 @@ def render_docx(document: Document) -> bytes:
                 underline = OxmlElement("w:u")
                 underline.set(qn("w:val"), "single")
                 rpr.append(underline)
+            if is_code:
+                shading = OxmlElement("w:shd")
+                shading.set(qn("w:val"), "clear")
+                shading.set(qn("w:fill"), CODE_BACKGROUND.lstrip("#"))
+                rpr.append(shading)
             r.append(rpr)
-        lines = text.split("\n")
-        for index, line in enumerate(lines):
+        for index, line in enumerate(text.split("\n")):
             if index:
                 r.append(OxmlElement("w:br"))
-            t = OxmlElement("w:t")
-            t.set(qn("xml:space"), "preserve")
-            t.text = line
-            r.append(t)
+            for column, piece in enumerate(line.split("\t")):
+                if column:
+                    r.append(OxmlElement("w:tab"))
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = piece
+                r.append(t)
         return r
 
     link_ids: dict[str, str] = {}
 
-    def paragraph(spans, style=None, *, keep_next=False):
+    def paragraph(spans, style=None, *, keep_next=False, indent=0, hanging=0):
         p = OxmlElement("w:p")
-        if style or keep_next:
+        if style or keep_next or indent:
             ppr = OxmlElement("w:pPr")
             if style:
                 pstyle = OxmlElement("w:pStyle")
@@ -476,6 +533,12 @@ def render_docx(document: Document) -> bytes:
                 ppr.append(pstyle)
             if keep_next:
                 ppr.append(OxmlElement("w:keepNext"))
+            if indent:
+                ind = OxmlElement("w:ind")
+                ind.set(qn("w:left"), str(indent))
+                if hanging:
+                    ind.set(qn("w:hanging"), str(hanging))
+                ppr.append(ind)
             p.append(ppr)
         for span in spans:
             if span.href:
@@ -486,11 +549,19 @@ def render_docx(document: Document) -> bytes:
                 hyperlink = OxmlElement("w:hyperlink")
                 hyperlink.set(qn("r:id"), rid)
                 hyperlink.append(
-                    run(span.text, is_bold=span.bold, is_italic=span.italic, is_link=True)
+                    run(
+                        span.text,
+                        is_bold=span.bold,
+                        is_italic=span.italic,
+                        is_link=True,
+                        is_code=span.code,
+                    )
                 )
                 p.append(hyperlink)
             else:
-                p.append(run(span.text, is_bold=span.bold, is_italic=span.italic))
+                p.append(
+                    run(span.text, is_bold=span.bold, is_italic=span.italic, is_code=span.code)
+                )
         return p
 
     def field_runs(p, instruction, placeholder=""):
@@ -558,9 +629,7 @@ def render_docx(document: Document) -> bytes:
                 tc.append(tc_pr)
                 spans = as_spans(value)
                 if is_header or (bold_first_col and index == 0):
-                    spans = tuple(
-                        Span(s.text, bold=True, italic=s.italic, href=s.href) for s in spans
-                    )
+                    spans = tuple(replace(s, bold=True) for s in spans)
                 tc.append(paragraph(spans))
                 tr.append(tc)
             tbl.append(tr)
@@ -584,11 +653,22 @@ def render_docx(document: Document) -> bytes:
         elif isinstance(block, Paragraph):
             spans = block.spans
             if block.style == "quote":
-                spans = tuple(Span(s.text, bold=s.bold, italic=True, href=s.href) for s in spans)
+                spans = tuple(replace(s, italic=True) for s in spans)
             append(paragraph(spans))
         elif isinstance(block, BulletList):
-            for item in block.items:
-                append(paragraph(as_spans(item), style_ids["List Bullet"]))
+            depth = min(block.depth, 2)
+            for number, item in enumerate(block.items, start=block.start):
+                if block.ordered:
+                    # The number is written out: Word's own numbering would run on
+                    # from one list to the next instead of starting where the page does.
+                    spans = (Span(f"{number}.\t"), *as_spans(item))
+                    indent = DOCX_LIST_INDENT * (depth + 1)
+                    append(paragraph(spans, indent=indent, hanging=DOCX_LIST_INDENT))
+                else:
+                    style = "List Bullet" if depth == 0 else f"List Bullet {depth + 1}"
+                    append(paragraph(as_spans(item), style_ids[style]))
+        elif isinstance(block, CodeBlock):
+            append(paragraph((Span(block.text, code=True),), indent=DOCX_LIST_INDENT // 2))
         elif isinstance(block, Table):
             if block.rows:
                 append(table(block.header, block.rows, block.widths))
