@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation
 from consultations.services import activity_record
-from portal.celery import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 
 from .builders import SNAPSHOT_LANGUAGE, Edition, build, localise, write_csv, write_xlsx
 from .models import (

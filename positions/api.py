@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from consultations.api import ReadOrSignedIn, _consultation
-from portal.api import (
+from core.api import (
     Conflict,
     PortalPagination,
     StrictQueryParamsMixin,

@@ -18,7 +18,7 @@ from consultations.services import (
     consultation_closed_message,
     recommendation_in_scope,
 )
-from portal.celery import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 
 from .models import (
     ALLOWED_TRANSITIONS,

@@ -13,9 +13,9 @@ from accounts.rules import user_memberships
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
-from portal.http import login_redirect as _login_required
-from portal.http import post_data as _data
-from portal.http import refuse as _refused
+from core.http import login_redirect as _login_required
+from core.http import post_data as _data
+from core.http import refuse as _refused
 
 from . import selectors, services
 from .diff import word_diff

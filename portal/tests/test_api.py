@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken
 from accounts.tests.factories import UserFactory
 from accounts.tokens import api_token_create, api_token_revoke
-from portal.api import token_digest
+from core.api import token_digest
 from recommendations.tests.factories import RecommendationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def test_anonymous_clients_are_throttled_with_a_json_429(api, monkeypatch):
 def test_writes_have_their_own_per_user_throttle(api, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    from portal.api import WriteThrottle
+    from core.api import WriteThrottle
 
     user = UserFactory()
     api.force_authenticate(user)
@@ -285,14 +285,14 @@ def _domain_errors():
 )
 @pytest.mark.parametrize("error_class", _domain_errors())
 def test_domain_error_kind_gives_the_status(error_class, kind, status, monkeypatch):
-    from portal import api as portal_api
+    from core import api as core_api
 
-    monkeypatch.setattr(portal_api, "DOMAIN_ERRORS", tuple(_domain_errors()))
+    monkeypatch.setattr(core_api, "DOMAIN_ERRORS", tuple(_domain_errors()))
     message = "This is refused."
     error = error_class(message) if kind is None else error_class(message, kind=kind)
     assert error.kind == (kind or "invalid")
     assert error.message == message
-    response = portal_api.api_exception_handler(error, {})
+    response = core_api.api_exception_handler(error, {})
     assert response.status_code == status
     assert response.data == {"detail": message, "errors": {"non_field_errors": [message]}}
 
