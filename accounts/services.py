@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Activity, ModerationAction
-from consultations.services import activity_record, moderation_action_record
+from activity.models import Activity, ModerationAction
+from activity.services import activity_record, moderation_action_record
 
 from . import rules
 from .models import (

@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership, Organisation
+from activity.models import Activity
 from consultations.cursors import comment_link
 from consultations.models import (
-    Activity,
     Comment,
     Consultation,
     Endorsement,

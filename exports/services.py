@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from activity.services import activity_record
 from consultations.models import Consultation
-from consultations.services import activity_record
 from core.tasks import enqueue_on_commit
 
 from .builders import SNAPSHOT_LANGUAGE, Edition, build, localise, write_csv, write_xlsx

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "recommendations",
+    "activity",
     "consultations",
     "positions",
     "exports",

@@ -12,12 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import can_act, can_act_for_organisation, is_member_of, is_representative_of
+from activity.services import activity_record
 from consultations.rules import is_suspended_from
-from consultations.services import (
-    activity_record,
-    consultation_closed_message,
-    recommendation_in_scope,
-)
+from consultations.services import consultation_closed_message, recommendation_in_scope
 from core.tasks import enqueue_on_commit
 
 from .models import (

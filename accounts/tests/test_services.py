@@ -18,7 +18,7 @@ from accounts.models import (
     VerificationStatus,
 )
 from accounts.services import AccountsError
-from consultations.models import Activity, ModerationAction
+from activity.models import Activity, ModerationAction
 
 from .factories import (
     MembershipFactory,
