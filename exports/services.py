@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.services import activity_record
 from consultations.models import Consultation
+from core.renderers import RENDERER_VERSION
 from core.tasks import enqueue_on_commit
 
 from .builders import SNAPSHOT_LANGUAGE, Edition, build, localise, write_csv, write_xlsx
@@ -32,7 +33,6 @@ from .models import (
     ExportStatus,
     export_language,
 )
-from .renderers import RENDERER_VERSION
 from .selectors import absolute_url, consolidated_content
 
 logger = logging.getLogger(__name__)
