@@ -59,6 +59,7 @@ from .rules import (
     is_within_edit_window,
 )
 from .selectors import participated_consultation_ids
+from .signals import comment_replied
 
 Action = ModerationAction.Action
 Verb = Activity.Verb
@@ -548,10 +549,8 @@ def comment_create(
         data={"parent_author_id": parent.author_id} if parent else {},
     )
     if parent is not None:
-        from digests.services import comment_reply_notify
-
-        # The outbox row commits with the reply, so a broker outage cannot lose it.
-        comment_reply_notify(comment=comment)
+        # The digests' outbox row commits with the reply: a broker outage cannot lose it.
+        comment_replied.send(sender=Comment, comment=comment)
     # The counters last: every comment in the consultation updates the same
     # consultation row, whose lock is held from here until the commit.
     if root is not None:

@@ -15,6 +15,7 @@ from accounts.rules import can_act, can_act_for_organisation, is_member_of, is_r
 from activity.services import activity_record
 from consultations.rules import is_suspended_from
 from consultations.services import consultation_closed_message, recommendation_in_scope
+from core.notifications import notification_due
 from core.tasks import enqueue_on_commit
 
 from .models import (
@@ -185,8 +186,6 @@ OUTBOX_KINDS = {
 
 
 def _notify(users, template: str, position: Position, **objects) -> None:
-    from digests.services import outbox_enqueue
-
     from .tasks import notification_send
 
     seen = set()
@@ -195,7 +194,8 @@ def _notify(users, template: str, position: Position, **objects) -> None:
             continue
         seen.add(user.pk)
         if template in OUTBOX_KINDS:
-            outbox_enqueue(
+            notification_due.send(
+                sender=Position,
                 user=user,
                 kind=OUTBOX_KINDS[template],
                 subject_template=f"positions/email/{template}_subject.txt",
