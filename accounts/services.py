@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Activity, ModerationAction
-from consultations.services import activity_record, moderation_action_record
+from activity.models import Activity, ModerationAction
+from activity.services import activity_record, moderation_action_record
 from core.errors import Refusal
 
-from . import rules
+from . import rules, signals
 from .models import (
     Invitation,
     Membership,
@@ -230,21 +230,10 @@ def _organisation_decide(
         organisation=organisation,
         data={"reason": reason},
     )
-    requester = organisation.created_by
-    if requester is not None and requester.is_active and not requester.is_former_participant:
-        from digests.models import NotificationKind
-        from digests.services import outbox_enqueue
-
-        # Through the outbox, in this transaction: a broker outage cannot lose it.
-        template = "organisation_verified" if verified else "organisation_rejected"
-        outbox_enqueue(
-            user=requester,
-            kind=NotificationKind.ORGANISATION_DECIDED,
-            subject_template=f"accounts/email/{template}_subject.txt",
-            body_template=f"accounts/email/{template}_message.txt",
-            context={"reason": reason, "url": _site_url(organisation.get_absolute_url())},
-            objects={"organisation": organisation},
-        )
+    # The digests tell the requester through their outbox, in this transaction.
+    signals.organisation_decided.send(
+        sender=Organisation, organisation=organisation, verified=verified, reason=reason
+    )
     return organisation
 
 

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api import TOKEN_PREFIX_LENGTH, token_digest
 from core.errors import Refusal
-from portal.api import TOKEN_PREFIX_LENGTH, token_digest
 
 from .models import ApiToken
 from .rules import can_act

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Refusal
-from portal.http import form_view
+from core.http import form_view
 
 from . import rules, selectors, services
 from .decorators import moderator_required

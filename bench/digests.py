@@ -64,7 +64,8 @@ def fill(arguments) -> None:
     from django.utils import timezone
 
     from accounts.models import Organisation, User
-    from consultations.models import Activity, Comment, Consultation, Follow, Forum
+    from activity.models import Activity
+    from consultations.models import Comment, Consultation, Follow, Forum
     from recommendations.models import Recommendation
     from recommendations.tests.factories import SessionFactory
 

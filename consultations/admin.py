@@ -7,7 +7,6 @@ rules, counters, activity rows and audit log stay right; the admin only shows.
 from django.contrib import admin
 
 from .models import (
-    Activity,
     Comment,
     Consultation,
     Endorsement,
@@ -15,7 +14,6 @@ from .models import (
     Flag,
     Follow,
     Forum,
-    ModerationAction,
     Suspension,
     Synthesis,
 )
@@ -95,17 +93,3 @@ class SynthesisAdmin(ReadOnlyAdmin):
 class FollowAdmin(ReadOnlyAdmin):
     list_display = ("user", "consultation", "recommendation", "created_at")
     list_select_related = ("user", "consultation", "recommendation")
-
-
-@admin.register(ModerationAction)
-class ModerationActionAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor", "action", "target_label", "consultation")
-    list_filter = ("action",)
-    list_select_related = ("actor", "consultation")
-
-
-@admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "verb", "actor", "consultation")
-    list_filter = ("verb",)
-    list_select_related = ("actor", "consultation")

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
-from portal.api import (
+from core.api import (
     LICENSE_LINE,
     IdFilter,
     PortalCursorPagination,

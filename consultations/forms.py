@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from activity.models import ModerationAction
 from recommendations.models import Recommendation, Session
 
 from .models import (
@@ -13,7 +14,6 @@ from .models import (
     ConsultationScope,
     FlagReason,
     Forum,
-    ModerationAction,
     Stance,
 )
 

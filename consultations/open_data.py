@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from portal.api import LICENSE, LICENSE_URL
+from core.api import LICENSE, LICENSE_URL
 
 from .models import Comment, Consultation, Endorsement
 from .selectors import consultation_recommendation_rows

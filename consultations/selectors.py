@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from accounts.rules import user_memberships
+from activity.models import ModerationAction
 from core.page_cache import ANYONE, person, reader_version, versioned
 from recommendations.models import Recommendation
 
@@ -33,7 +34,6 @@ from .models import (
     EndorsementChange,
     Flag,
     Follow,
-    ModerationAction,
     OrganisationParticipation,
     PersonParticipation,
     RecommendationStats,

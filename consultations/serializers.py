@@ -9,8 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import OrganisationRefSerializer
-from portal.api import MAX_ID
-from portal.markdown import render_markdown
+from core.api import MAX_ID
+from core.markdown import render_markdown
 
 from .models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Comment, Consultation, Forum, Stance
 

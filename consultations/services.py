@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,8 @@ from accounts.rules import (
     is_member_of,
     is_moderator,
 )
+from activity.models import Activity, ModerationAction
+from activity.services import activity_record, moderation_action_record
 from core.errors import Refusal
 
 from .models import (
@@ -31,7 +33,6 @@ from .models import (
     STANCES_NEEDING_STATEMENT,
     STATEMENT_MAX_LENGTH,
     SYNTHESIS_MAX_LENGTH,
-    Activity,
     Comment,
     Consultation,
     ConsultationScope,
@@ -41,7 +42,6 @@ from .models import (
     FlagReason,
     Follow,
     Forum,
-    ModerationAction,
     OrganisationParticipation,
     PersonParticipation,
     RecommendationStats,
@@ -59,57 +59,10 @@ from .rules import (
     is_within_edit_window,
 )
 from .selectors import participated_consultation_ids
+from .signals import comment_replied
 
 Action = ModerationAction.Action
 Verb = Activity.Verb
-
-
-# --- audit log and activity -------------------------------------------------
-
-
-@transaction.atomic
-def moderation_action_record(
-    *,
-    actor,
-    action: str,
-    target: models.Model,
-    reason: str = "",
-    label: str | None = None,
-    consultation: Consultation | None = None,
-) -> ModerationAction:
-    """Write one row of the audit log; call it inside the moderation service."""
-    return ModerationAction.objects.create(
-        actor=actor,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        target_label=(label if label is not None else str(target))[:300],
-        reason=reason,
-        consultation=consultation,
-    )
-
-
-def activity_record(
-    *,
-    verb: str,
-    target: models.Model,
-    actor=None,
-    organisation=None,
-    consultation: Consultation | None = None,
-    recommendation=None,
-    data: dict | None = None,
-) -> Activity:
-    """Record an Activity row for the digests, in the caller's transaction."""
-    return Activity.objects.create(
-        verb=verb,
-        actor=actor,
-        organisation=organisation,
-        consultation=consultation,
-        recommendation=recommendation,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        data=data or {},
-    )
 
 
 # --- checks shared by the services -----------------------------------------
@@ -580,10 +533,8 @@ def comment_create(
         data={"parent_author_id": parent.author_id} if parent else {},
     )
     if parent is not None:
-        from digests.services import comment_reply_notify
-
-        # The outbox row commits with the reply, so a broker outage cannot lose it.
-        comment_reply_notify(comment=comment)
+        # The digests' outbox row commits with the reply: a broker outage cannot lose it.
+        comment_replied.send(sender=Comment, comment=comment)
     # The counters last: every comment in the consultation updates the same
     # consultation row, whose lock is held from here until the commit.
     if root is not None:

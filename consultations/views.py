@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import mfa_setup_redirect
 from accounts.rules import is_representative_of
 from core.errors import Refusal
+from core.http import post_data as _data
+from core.http import refuse as _refused
 from core.page_cache import ANYONE, fragments, role, versioned
-from portal.http import post_data as _data
-from portal.http import refuse as _refused
 from recommendations.models import Recommendation
 
 from . import selectors, services

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import Refusal
-from portal.celery import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 
 from .content import Digest, DigestBuilder, absolute
 from .models import (

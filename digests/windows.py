@@ -23,8 +23,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
+from activity.models import Activity
 from consultations.cursors import comment_link
-from consultations.models import Activity, Comment, Consultation, Endorsement, Stance, Synthesis
+from consultations.models import Comment, Consultation, Endorsement, Stance, Synthesis
 from recommendations.models import Recommendation
 
 EXCERPT_LENGTH = 200

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consultations.api import ReadOrSignedIn, _consultation
-from portal.api import StrictQueryParamsMixin
+from core.api import StrictQueryParamsMixin
 
 from . import selectors
 from .models import ExportFormat, ExportStatus

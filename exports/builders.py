@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.regions import REGIONS
-
-from .documents import (
+from core.documents import (
     BulletList,
     Document,
     Heading,
@@ -30,8 +29,9 @@ from .documents import (
     italic,
     link,
 )
+from core.renderers import render_docx, render_pdf
+
 from .models import ExportFormat
-from .renderers import render_docx, render_pdf
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {

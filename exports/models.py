@@ -36,7 +36,7 @@ def export_language(code: str | None) -> str:
     return settings.LANGUAGE_CODE
 
 
-# Verbs recorded as consultations' Activity rows (plain strings, see docs/decisions.md).
+# Verbs recorded as Activity rows (plain strings, see docs/decisions.md).
 VERB_VERSION_PUBLISHED = "consolidated_version_published"
 
 

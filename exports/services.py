@@ -18,10 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from activity.services import activity_record
 from consultations.models import Consultation
-from consultations.services import activity_record
 from core.errors import Refusal
-from portal.celery import enqueue_on_commit
+from core.renderers import RENDERER_VERSION
+from core.tasks import enqueue_on_commit
 
 from .builders import SNAPSHOT_LANGUAGE, Edition, build, localise, write_csv, write_xlsx
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
     ExportStatus,
     export_language,
 )
-from .renderers import RENDERER_VERSION
 from .selectors import absolute_url, consolidated_content
 
 logger = logging.getLogger(__name__)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "recommendations",
+    "activity",
     "consultations",
     "positions",
     "exports",
@@ -241,7 +242,7 @@ DIGEST_SEND_INTERVAL = env.float("DIGEST_SEND_INTERVAL", default=0.0)
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 _email = env.email_url_config(env.str("EMAIL_URL", default="") or "filemail://")
 if _email["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_BACKEND = "portal.mail.EmlFileBackend"
+    EMAIL_BACKEND = "core.mail.EmlFileBackend"
 else:
     vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str(
@@ -289,10 +290,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # REST API
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.PortalAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.PortalAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401.
-        "portal.api.ApiTokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -300,7 +301,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
-        "portal.api.WriteThrottle",
+        "core.api.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/min"),
@@ -309,7 +310,7 @@ REST_FRAMEWORK = {
     },
     # Proxies in front of gunicorn, so that anonymous throttling counts clients, not the proxy.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
-    "EXCEPTION_HANDLER": "portal.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

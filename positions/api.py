@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from consultations.api import ReadOrSignedIn, _consultation
-from portal.api import Conflict, PortalPagination, StrictQueryParamsMixin
+from core.api import Conflict, PortalPagination, StrictQueryParamsMixin
 
 from . import selectors, services
 from .models import Position, Signature

@@ -1,10 +1,10 @@
-"""A single position as a neutral document, rendered by the exports' PDF and DOCX renderers."""
+"""A single position as a neutral document, rendered by the PDF and DOCX renderers of core."""
 
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from exports.documents import Document, Heading, Paragraph, Table, blocks_from_markdown
+from core.documents import Document, Heading, Paragraph, Table, blocks_from_markdown
 
 from . import selectors
 from .models import Position
@@ -68,12 +68,12 @@ def position_document(position: Position, *, viewer=None) -> Document:
 
 
 def position_pdf(position: Position, *, viewer=None) -> bytes:
-    from exports.renderers import render_pdf
+    from core.renderers import render_pdf
 
     return render_pdf(position_document(position, viewer=viewer))
 
 
 def position_docx(position: Position, *, viewer=None) -> bytes:
-    from exports.renderers import render_docx
+    from core.renderers import render_docx
 
     return render_docx(position_document(position, viewer=viewer))

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from accounts.serializers import OrganisationRefSerializer
 from consultations.serializers import person_name
-from portal.markdown import render_markdown
+from core.markdown import render_markdown
 
 from .models import (
     BODY_MAX_LENGTH,

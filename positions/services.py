@@ -12,14 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import can_act, can_act_for_organisation, is_member_of, is_representative_of
+from activity.services import activity_record
 from consultations.rules import is_suspended_from
-from consultations.services import (
-    activity_record,
-    consultation_closed_message,
-    recommendation_in_scope,
-)
+from consultations.services import consultation_closed_message, recommendation_in_scope
 from core.errors import Refusal
-from portal.celery import enqueue_on_commit
+from core.notifications import notification_due
+from core.tasks import enqueue_on_commit
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -173,8 +171,6 @@ OUTBOX_KINDS = {
 
 
 def _notify(users, template: str, position: Position, **objects) -> None:
-    from digests.services import outbox_enqueue
-
     from .tasks import notification_send
 
     seen = set()
@@ -183,7 +179,8 @@ def _notify(users, template: str, position: Position, **objects) -> None:
             continue
         seen.add(user.pk)
         if template in OUTBOX_KINDS:
-            outbox_enqueue(
+            notification_due.send(
+                sender=Position,
                 user=user,
                 kind=OUTBOX_KINDS[template],
                 subject_template=f"positions/email/{template}_subject.txt",

@@ -15,9 +15,9 @@ from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
 from core.errors import Refusal
-from portal.http import form_view as _form_view
-from portal.http import post_data as _data
-from portal.http import refuse as _refused
+from core.http import form_view as _form_view
+from core.http import post_data as _data
+from core.http import refuse as _refused
 
 from . import selectors, services
 from .diff import word_diff

@@ -5,7 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from portal.api import PortalViewSetMixin, StrictOrderingFilter
+from core.api import PortalViewSetMixin, StrictOrderingFilter
 
 from . import selectors
 from .filters import RecommendationFilter

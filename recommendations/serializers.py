@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from portal.markdown import render_markdown
+from core.markdown import render_markdown
 
 from .models import Example, Recommendation, Report, Session, Theme
 

@@ -8,7 +8,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.core import mail
 from django.urls import reverse
 
-from consultations.models import ModerationAction
+from activity.models import ModerationAction
 
 from .factories import (
     PASSWORD,

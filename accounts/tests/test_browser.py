@@ -22,7 +22,7 @@ def read_mails(directory) -> list[email.message.EmailMessage]:
 def test_sign_up_verify_register_and_a_moderator_with_mfa_verifies(
     page, browser, live_server, settings
 ):
-    settings.EMAIL_BACKEND = "portal.mail.EmlFileBackend"
+    settings.EMAIL_BACKEND = "core.mail.EmlFileBackend"
 
     # Sign up.
     page.goto("/accounts/signup/")

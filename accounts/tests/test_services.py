@@ -17,7 +17,7 @@ from accounts.models import (
     OrganisationKind,
     VerificationStatus,
 )
-from consultations.models import Activity, ModerationAction
+from activity.models import Activity, ModerationAction
 from core.errors import Refusal
 
 from .factories import (

@@ -6,9 +6,9 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import VerificationStatus
+from activity.models import Activity, ModerationAction
 from consultations import services
 from consultations.models import (
-    Activity,
     Comment,
     Consultation,
     ConsultationScope,
@@ -16,7 +16,6 @@ from consultations.models import (
     EndorsementChange,
     Flag,
     Follow,
-    ModerationAction,
     OrganisationParticipation,
     PersonParticipation,
     RecommendationStats,

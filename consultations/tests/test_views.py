@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import mfa_enable
+from activity.models import ModerationAction
 from consultations import selectors, services
 from consultations.models import (
     Comment,
     Consultation,
     Endorsement,
-    ModerationAction,
     RecommendationStats,
     Stance,
     Synthesis,

@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from activity.models import Activity
+from activity.services import activity_record
 from consultations import services as consultation_services
-from consultations.models import Activity, Follow
+from consultations.models import Follow
 from digests import content, services
 from digests.content import DigestBuilder
 from digests.models import DigestDelivery, DigestRun
@@ -212,7 +214,7 @@ def test_new_verbs_still_show_with_generic_wording(
 ):
     follower = UserFactory(digest_frequency="daily")
     Follow.objects.create(user=follower, consultation=consultation)
-    consultation_services.activity_record(
+    activity_record(
         verb="position_frobnicated",
         target=RecommendationFactory(title="A joint position"),
         actor=UserFactory(),
@@ -443,7 +445,7 @@ def test_position_activity_is_grouped_under_its_position_with_masked_names(
     actor = UserFactory()
     data = {"position_id": position.pk, "title": position.title}
     for verb, target in [("position_created", position), ("position_revised", revision)]:
-        consultation_services.activity_record(
+        activity_record(
             verb=verb,
             target=target,
             actor=actor,

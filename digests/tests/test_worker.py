@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from activity.services import activity_record
 from consultations.models import Comment, Follow
-from consultations.services import activity_record
 from digests.models import DigestDelivery
 from digests.services import digest_run_for_everyone
 

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken
 from accounts.tests.factories import UserFactory
 from accounts.tokens import api_token_create, api_token_revoke
+from core.api import token_digest
 from core.errors import Refusal
-from portal.api import token_digest
 from recommendations.tests.factories import RecommendationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_anonymous_clients_are_throttled_with_a_json_429(api, monkeypatch):
 def test_writes_have_their_own_per_user_throttle(api, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    from portal.api import WriteThrottle
+    from core.api import WriteThrottle
 
     user = UserFactory()
     api.force_authenticate(user)
@@ -272,7 +272,7 @@ def test_any_accept_header_gets_json_never_a_406(api, accept):
     ],
 )
 def test_domain_error_kind_gives_the_status(kind, status):
-    from portal.api import api_exception_handler
+    from core.api import api_exception_handler
 
     message = "This is refused."
     error = Refusal(message) if kind is None else Refusal(message, kind=kind)

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from accounts.models import Membership, Organisation, OrganisationKind, User
+from activity.models import Activity
 from consultations.models import (
-    Activity,
     Comment,
     Consultation,
     Endorsement,

@@ -64,7 +64,7 @@ def test_embedded_default_uses_files_for_mail_and_sqlite_under_var():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "portal.mail.EmlFileBackend",
+        "core.mail.EmlFileBackend",
         "django.db.backends.sqlite3",
         "True",
     ]

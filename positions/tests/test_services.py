@@ -7,7 +7,8 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import MembershipRole, VerificationStatus
-from consultations.models import Activity, Consultation, Suspension
+from activity.models import Activity
+from consultations.models import Consultation, Suspension
 from core.errors import Refusal
 from positions import services
 from positions.models import (

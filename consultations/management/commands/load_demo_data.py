@@ -28,16 +28,15 @@ from accounts.models import (
     VerificationStatus,
 )
 from accounts.regions import region_for_country
+from activity.models import Activity, ModerationAction
 from consultations import services
 from consultations.models import (
-    Activity,
     Comment,
     Consultation,
     Endorsement,
     EndorsementChange,
     Flag,
     Forum,
-    ModerationAction,
     Stance,
 )
 from recommendations.models import Recommendation

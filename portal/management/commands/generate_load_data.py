@@ -35,8 +35,8 @@ from accounts.models import (
     VerificationStatus,
 )
 from accounts.regions import country_regions
+from activity.models import Activity
 from consultations.models import (
-    Activity,
     Comment,
     Consultation,
     ConsultationScope,

@@ -1,7 +1,7 @@
 """Markdown for user text, through an allow-list sanitiser.
 
 PDF and DOCX documents read this same sanitised HTML
-(``exports.documents.blocks_from_markdown``), so the allow-list decides what
+(``core.documents.blocks_from_markdown``), so the allow-list decides what
 user text may show everywhere.
 """
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from exports.documents import (
+from core.documents import (
     BulletList,
     CodeBlock,
     Heading,
@@ -15,7 +15,7 @@ from exports.documents import (
     as_spans,
     blocks_from_markdown,
 )
-from portal.markdown import render_markdown
+from core.markdown import render_markdown
 
 SAMPLES = {
     "emphasis": "Some *italic*, _also italic_, **strong**, __also strong__ and ***both***.",

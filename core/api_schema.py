@@ -1,7 +1,7 @@
 """The OpenAPI schema: the portal's error responses and its token scheme.
 
-Kept apart from portal.api because drf-spectacular imports rest_framework.views,
-which loads the authentication classes defined there.
+Kept apart from core.api because drf-spectacular imports rest_framework.views,
+which loads the authentication classes, and those import core.api.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -39,7 +39,7 @@ class PortalAutoSchema(AutoSchema):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "portal.api.ApiTokenAuthentication"
+    target_class = "accounts.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):

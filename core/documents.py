@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Union
 
-from portal.markdown import render_markdown
+from core.markdown import render_markdown
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
@@ -153,7 +153,7 @@ class Document:
 
 
 # Markdown is read from the HTML the page shows, after the sanitiser: these are
-# the allow-listed tags of portal.markdown that shape a document.
+# the allow-listed tags of core.markdown that shape a document.
 _VOID_TAGS = {"br", "hr"}
 _HEADINGS = {"h3": 0, "h4": 1, "h5": 2, "h6": 3}  # levels below the first heading
 _LISTS = {"ul", "ol"}

@@ -8,8 +8,8 @@ import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from exports.documents import Document, blocks_from_markdown
-from exports.renderers import render_docx, render_pdf
+from core.documents import Document, blocks_from_markdown
+from core.renderers import render_docx, render_pdf
 
 from .test_documents import SAMPLES, _document
 

@@ -1,5 +1,5 @@
 """What every API endpoint shares: errors, pagination, strict query parameters,
-throttles and personal-token authentication.
+throttles and personal-token digests.
 
 Errors always read ``{"detail": "...", "errors": {"field": ["..."]}}``.
 """
@@ -11,13 +11,11 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -30,10 +28,7 @@ LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_LINE = f"{LICENSE} <{LICENSE_URL}>"
 
 MAX_ID = 2**31 - 1
-TOKEN_KEYWORD = "Token"  # noqa: S105 - the header keyword, not a secret
 TOKEN_PREFIX_LENGTH = 8
-# last_used_at is written at most this often per token, not on every request.
-TOKEN_TOUCH_SECONDS = 60
 
 
 # --- errors -----------------------------------------------------------
@@ -69,7 +64,8 @@ def error_body(detail: str, errors: dict | None = None) -> dict:
 
 def api_exception_handler(exc, context):
     """Turn every refusal into the portal's JSON error shape; never a 500 for bad input."""
-    # Imported here: rest_framework.views loads the authentication classes of this module.
+    # Imported here: rest_framework.views loads the authentication classes,
+    # which import this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, Refusal):
@@ -378,43 +374,6 @@ class WriteThrottle(ScopedRateThrottle):
 
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class ApiTokenAuthentication(BaseAuthentication):
-    """``Authorization: Token <token>``; tokens are stored as their SHA-256 digest."""
-
-    keyword = TOKEN_KEYWORD
-
-    def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword.lower().encode():
-            return None
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(
-                _("Send the token as: Authorization: Token <your token>.")
-            )
-        try:
-            raw = parts[1].decode()
-        except UnicodeError as error:
-            raise exceptions.AuthenticationFailed(_("This token is not valid.")) from error
-        from accounts.models import ApiToken
-
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=token_digest(raw), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("This token is not valid or was revoked."))
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > (
-            TOKEN_TOUCH_SECONDS
-        ):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
-
-    def authenticate_header(self, request):
-        return self.keyword
 
 
 # --- base views -----------------------------------------------------------

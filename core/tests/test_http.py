@@ -5,8 +5,8 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
+from core import http
 from core.errors import Refusal as Refused
-from portal import http
 
 
 class NameForm(forms.Form):
