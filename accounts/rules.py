@@ -94,6 +94,8 @@ can_act_for_organisation = can_act & is_verified_organisation & is_representativ
 # Commenting on an organisation's behalf: any member of a verified organisation.
 can_speak_for_organisation = can_act & is_verified_organisation & is_member_of
 
+# Taking part at all: signed in with a verified email address.
+rules.add_perm("accounts.act", can_act)
 rules.add_perm("accounts.act_for_organisation", can_act_for_organisation)
 rules.add_perm("accounts.speak_for_organisation", can_speak_for_organisation)
 rules.add_perm("accounts.moderate", can_act & is_moderator)
