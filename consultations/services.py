@@ -142,7 +142,7 @@ def consultation_check_open(consultation: Consultation) -> None:
         raise Refusal(consultation_closed_message(consultation), kind="closed")
 
 
-def _may_participate(user, consultation: Consultation) -> None:
+def consultation_check_participant(user, consultation: Consultation) -> None:
     """A verified person, the window open, and not suspended from the consultation."""
     _may_act(user)
     consultation_check_open(consultation)
@@ -533,7 +533,7 @@ def comment_create(
     by,
 ) -> Comment:
     """Post a comment or a reply, as oneself or on behalf of one's organisation."""
-    _may_participate(by, consultation)
+    consultation_check_participant(by, consultation)
     _check_in_scope(consultation, recommendation)
     if organisation is not None:
         if not organisation.is_verified:
@@ -601,7 +601,7 @@ def comment_create(
 @transaction.atomic
 def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     """Change one's own comment within 15 minutes of posting; it shows as edited."""
-    _may_participate(by, comment.consultation)
+    consultation_check_participant(by, comment.consultation)
     require_perm(
         by,
         "consultations.change_comment",
@@ -634,7 +634,7 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
 @transaction.atomic
 def comment_delete(*, comment: Comment, by) -> Comment:
     """Delete one's own comment; one with replies stays as a placeholder."""
-    _may_participate(by, comment.consultation)
+    consultation_check_participant(by, comment.consultation)
     require_perm(
         by,
         "consultations.delete_comment",
@@ -963,7 +963,7 @@ def endorsement_set(
     With ``cosign``, the organisation co-signs another organisation's statement
     of reservations or opposition: it takes that stance and that text.
     """
-    _may_participate(by, consultation)
+    consultation_check_participant(by, consultation)
     _check_in_scope(consultation, recommendation)
     _may_act_for(by, organisation)
     if cosign is not None:
@@ -1072,7 +1072,7 @@ def endorsement_set(
 def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
     """Withdraw an organisation's stance; the history keeps it."""
     consultation = endorsement.consultation
-    _may_participate(by, consultation)
+    consultation_check_participant(by, consultation)
     _may_act_for(by, endorsement.organisation)
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.is_active:

@@ -14,6 +14,7 @@ from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from consultations.services import consultation_closed_message
 from core.errors import Refusal
+from core.permissions import has_perm
 from portal.http import login_redirect as _login_required
 from portal.http import post_data as _data
 from portal.http import refuse as _refused
@@ -43,7 +44,7 @@ from .models import (
     PositionStatus,
     Signature,
 )
-from .rules import can_contribute, can_edit_position, can_manage_position, is_position_editor
+from .rules import is_position_editor
 from .services import ReopenConfirmationNeeded, RevisionConflict
 
 
@@ -76,7 +77,7 @@ def position_list(request, pk):
             "positions": selectors.position_list(consultation),
             "can_create": consultation.is_open
             and any(
-                m.is_representative and m.organisation.is_verified
+                has_perm(request.user, "accounts.act_for_organisation", m.organisation)
                 for m in user_memberships(request.user)
             ),
             "closed_message": None
@@ -96,7 +97,7 @@ def position_create(request, pk):
     organisations = [
         m.organisation
         for m in user_memberships(request.user)
-        if m.is_representative and m.organisation.is_verified
+        if has_perm(request.user, "accounts.act_for_organisation", m.organisation)
     ]
     list_url = reverse("positions:position-list", args=[consultation.pk])
     if not consultation.is_open:
@@ -138,7 +139,7 @@ def position_update(request, pk):
     if response := _login_required(request):
         return response
     position = _position(pk)
-    if not can_manage_position(request.user, position):
+    if not has_perm(request.user, "positions.manage_position", position):
         raise PermissionDenied
     form = PositionDetailsForm(
         _data(request),
@@ -172,14 +173,14 @@ def _viewer(request, position: Position) -> dict:
     is_editor = is_position_editor(user, position)
     return {
         "is_editor": is_editor,
-        "can_edit": can_edit_position(user, position),
-        "can_manage": can_manage_position(user, position),
-        "can_contribute": can_contribute(user, position),
+        "can_edit": has_perm(user, "positions.change_position", position),
+        "can_manage": has_perm(user, "positions.manage_position", position),
+        "can_contribute": has_perm(user, "positions.contribute_position", position),
         "next_statuses": [
             (status, PositionStatus(status).label)
             for status in sorted(ALLOWED_TRANSITIONS.get(position.status, ()))
         ]
-        if can_manage_position(user, position)
+        if has_perm(user, "positions.manage_position", position)
         else [],
     }
 
@@ -194,8 +195,10 @@ def position_detail(request, pk):
         if request.user.is_authenticated and position.consultation.is_open
         else []
     )
-    mine = {s.organisation_id for s in signatures} & {
-        m.organisation_id for m in user_memberships(request.user) if m.is_representative
+    mine = {
+        s.organisation_id
+        for s in signatures
+        if has_perm(request.user, "accounts.act_for_organisation", s.organisation)
     }
     return render(
         request,
@@ -218,7 +221,7 @@ def position_edit(request, pk):
     if response := _login_required(request):
         return response
     position = _position(pk)
-    if not can_edit_position(request.user, position):
+    if not has_perm(request.user, "positions.change_position", position):
         if position.is_locked or _frozen_message(position):
             messages.error(request, _frozen_message(position) or _("This text is locked."))
             return redirect(position)
@@ -415,7 +418,8 @@ def revision_detail(request, pk, number):
             "consultation": position.consultation,
             "revision": revision,
             "restore_form": RestoreForm(initial={"base": position.current_number})
-            if can_edit_position(request.user, position) and number != position.current_number
+            if has_perm(request.user, "positions.change_position", position)
+            and number != position.current_number
             else None,
         },
     )
@@ -484,7 +488,7 @@ def paragraph_comment(request, pk, index):
             "paragraph": paragraph,
             "index": index,
             "form": form,
-            "allowed": can_contribute(request.user, position),
+            "allowed": has_perm(request.user, "positions.contribute_position", position),
         },
     )
 
@@ -521,7 +525,7 @@ def amendment_create(request, pk, index):
             "paragraph": paragraph,
             "index": index,
             "form": form,
-            "allowed": can_contribute(request.user, position),
+            "allowed": has_perm(request.user, "positions.contribute_position", position),
         },
     )
 
@@ -540,7 +544,7 @@ def _amendment(pk: int):
 def amendment_detail(request, pk):
     amendment = _amendment(pk)
     position = amendment.position
-    can_decide = amendment.is_open and can_edit_position(request.user, position)
+    can_decide = amendment.is_open and has_perm(request.user, "positions.change_position", position)
     return render(
         request,
         "positions/amendment_detail.html",
@@ -625,7 +629,7 @@ def paragraph_comment_resolve(request, pk):
     comment = get_object_or_404(ParagraphComment.objects.select_related("author"), pk=pk)
     position = _position(comment.position_id)
     comment.position = position
-    if not can_edit_position(request.user, position):
+    if not has_perm(request.user, "positions.change_position", position):
         raise PermissionDenied
     form = ResolveForm(
         _data(request),
@@ -708,7 +712,7 @@ def position_made(request, pk):
             "consultation": position.consultation,
             "revision": revision,
             "text": selectors.position_made(position, revision),
-            "can_resolve": can_edit_position(request.user, position),
+            "can_resolve": has_perm(request.user, "positions.change_position", position),
         },
     )
 
