@@ -88,15 +88,46 @@ def is_delegate(user) -> bool:
     )
 
 
+@rules.predicate
+def is_organisation_registrant(user, organisation) -> bool:
+    return (
+        organisation is not None
+        and is_authenticated(user)
+        and organisation.created_by_id is not None
+        and organisation.created_by_id == user.pk
+    )
+
+
+@rules.predicate
+def is_own_membership(user, membership) -> bool:
+    return membership is not None and is_authenticated(user) and membership.user_id == user.pk
+
+
+@rules.predicate
+def is_self(user, person) -> bool:
+    return person is not None and is_authenticated(user) and person.pk == user.pk
+
+
 can_act = is_authenticated & has_verified_email
 # Endorsing and signing: a representative of a verified organisation.
 can_act_for_organisation = can_act & is_verified_organisation & is_representative_of
 # Commenting on an organisation's behalf: any member of a verified organisation.
 can_speak_for_organisation = can_act & is_verified_organisation & is_member_of
 
+# Taking part at all: signed in with a verified email address.
+rules.add_perm("accounts.act", can_act)
 rules.add_perm("accounts.act_for_organisation", can_act_for_organisation)
 rules.add_perm("accounts.speak_for_organisation", can_speak_for_organisation)
 rules.add_perm("accounts.moderate", can_act & is_moderator)
 rules.add_perm("accounts.register_organisation", can_act)
 rules.add_perm("accounts.manage_organisation", can_act & (is_representative_of | is_moderator))
 rules.add_perm("accounts.verify_organisation", can_act & is_moderator)
+# Asking to be shown without a name: the organisation's registrant or representatives.
+rules.add_perm(
+    "accounts.request_at_risk_organisation",
+    can_act & (is_representative_of | is_organisation_registrant),
+)
+# Leaving an organisation, or choosing whether its page lists one: the member themself.
+rules.add_perm("accounts.manage_membership", is_own_membership)
+# One's own profile, data and account.
+rules.add_perm("accounts.manage_user", is_self)

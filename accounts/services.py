@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.models import Activity, ModerationAction
 from activity.services import activity_record, moderation_action_record
 from core.errors import Refusal
+from core.permissions import require_perm
 
 from . import rules, signals
 from .models import (
@@ -49,25 +50,29 @@ INVITATION_VALIDITY = timedelta(days=7)
 # Shared checks -----------------------------------------------------------------------------
 
 
-def _require_can_act(user) -> None:
+# Each service asks the rules (accounts/rules.py) through require_perm, the broadest
+# first, so a refusal names the first thing missing: signing in, a verified email, the role.
+
+
+def _may_act(user) -> None:
     if not rules.is_authenticated(user):
         raise Refusal(_("Log in to do this."), kind="forbidden")
-    if not rules.has_verified_email(user):
-        raise Refusal(_("Confirm your email address before you do this."), kind="forbidden")
+    require_perm(user, "accounts.act", message=_("Confirm your email address before you do this."))
 
 
-def _require_moderator(user) -> None:
-    _require_can_act(user)
-    if not rules.is_moderator(user):
-        raise Refusal(_("Only moderators can do this."), kind="forbidden")
+def _may_moderate(user, perm: str) -> None:
+    _may_act(user)
+    require_perm(user, perm, message=_("Only moderators can do this."))
 
 
-def _require_representative(user, organisation: Organisation) -> None:
-    _require_can_act(user)
-    if not (rules.is_representative_of(user, organisation) or rules.is_moderator(user)):
-        raise Refusal(
-            _("Only a representative of this organisation can do this."), kind="forbidden"
-        )
+def _may_manage(user, organisation: Organisation) -> None:
+    _may_act(user)
+    require_perm(
+        user,
+        "accounts.manage_organisation",
+        organisation,
+        message=_("Only a representative of this organisation can do this."),
+    )
 
 
 def _validate(instance, *, exclude: list[str]) -> None:
@@ -146,7 +151,7 @@ def organisation_register(
     by: User,
 ) -> Organisation:
     """Register an organisation; it stays pending until a moderator verifies it."""
-    _require_can_act(by)
+    _may_act(by)
     name = " ".join((name or "").split())
     if not name:
         raise Refusal(_("Give the organisation's name."), field="name")
@@ -200,7 +205,7 @@ def organisation_register(
 def _organisation_decide(
     *, organisation: Organisation, status: str, reason: str, by: User
 ) -> Organisation:
-    _require_moderator(by)
+    _may_moderate(by, "accounts.verify_organisation")
     organisation = _lock_organisation(organisation)
     if organisation.status == status:
         raise Refusal(_("This decision has already been taken."), kind="conflict")
@@ -260,11 +265,13 @@ def organisation_at_risk_request(
     *, organisation: Organisation, requested: bool = True, by: User
 ) -> Organisation:
     """The registrant or a representative asks (or stops asking) to be shown without a name."""
-    _require_can_act(by)
-    if not (rules.is_representative_of(by, organisation) or organisation.created_by_id == by.pk):
-        raise Refusal(
-            _("Only a representative of this organisation can do this."), kind="forbidden"
-        )
+    _may_act(by)
+    require_perm(
+        by,
+        "accounts.request_at_risk_organisation",
+        organisation,
+        message=_("Only a representative of this organisation can do this."),
+    )
     organisation.at_risk_requested = requested
     organisation.save(update_fields=["at_risk_requested"])
     return organisation
@@ -275,7 +282,7 @@ def organisation_at_risk_set(
     *, organisation: Organisation, at_risk: bool, reason: str = "", by: User
 ) -> Organisation:
     """A moderator grants or revokes the at-risk status; the audit log records it."""
-    _require_moderator(by)
+    _may_moderate(by, "accounts.moderate")
     organisation = _lock_organisation(organisation)
     if organisation.is_at_risk == at_risk:
         raise Refusal(_("This decision has already been taken."), kind="conflict")
@@ -307,7 +314,7 @@ def membership_invite(
     *, organisation: Organisation, email: str, role: str = MembershipRole.MEMBER, by: User
 ) -> tuple[Invitation, str]:
     """A representative invites someone by email; returns the invitation and its secret token."""
-    _require_representative(by, organisation)
+    _may_manage(by, organisation)
     email = (email or "").strip()
     try:
         validate_email(email)
@@ -361,7 +368,7 @@ def invitation_get(*, token: str) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, token: str, by: User) -> Membership:
     """Accept an invitation link: single use, expires after INVITATION_VALIDITY."""
-    _require_can_act(by)
+    _may_act(by)
     invitation = invitation_get(token=token)
     # Lock the row so that two clicks on the same link make one membership.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -389,7 +396,7 @@ def membership_request(
     *, organisation: Organisation, message: str = "", by: User
 ) -> MembershipRequest:
     """Ask to join an organisation; its representatives accept or refuse."""
-    _require_can_act(by)
+    _may_act(by)
     if organisation.status == VerificationStatus.REJECTED:
         raise Refusal(_("This organisation cannot be joined."), kind="conflict")
     if rules.is_member_of(by, organisation):
@@ -428,7 +435,7 @@ def membership_request_decide(
 ) -> MembershipRequest:
     """A representative accepts or refuses a request to join; the person is told."""
     organisation = membership_request.organisation
-    _require_representative(by, organisation)
+    _may_manage(by, organisation)
     membership_request = MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
     if membership_request.status != MembershipRequestStatus.PENDING:
         raise Refusal(_("This request has already been decided."), kind="conflict")
@@ -459,8 +466,12 @@ def membership_request_decide(
 @transaction.atomic
 def membership_leave(*, membership: Membership, by: User) -> None:
     """A member leaves; the last representative must hand over first."""
-    if not rules.is_authenticated(by) or membership.user_id != by.pk:
-        raise Refusal(_("You can only leave an organisation yourself."), kind="forbidden")
+    require_perm(
+        by,
+        "accounts.manage_membership",
+        membership,
+        message=_("You can only leave an organisation yourself."),
+    )
     _lock_organisation(membership.organisation)
     if _is_last_representative(membership):
         raise Refusal(
@@ -477,7 +488,7 @@ def membership_leave(*, membership: Membership, by: User) -> None:
 @transaction.atomic
 def membership_role_set(*, membership: Membership, role: str, by: User) -> Membership:
     """A representative changes a member's role; the last representative stays one."""
-    _require_representative(by, membership.organisation)
+    _may_manage(by, membership.organisation)
     if role not in MembershipRole.values:
         raise Refusal(_("Choose a role from the list."), field="role")
     _lock_organisation(membership.organisation)
@@ -499,8 +510,12 @@ def membership_role_set(*, membership: Membership, role: str, by: User) -> Membe
 @transaction.atomic
 def membership_visibility_set(*, membership: Membership, is_public: bool, by: User) -> Membership:
     """A member chooses whether the organisation's page lists them."""
-    if not rules.is_authenticated(by) or membership.user_id != by.pk:
-        raise Refusal(_("You can only change this for yourself."), kind="forbidden")
+    require_perm(
+        by,
+        "accounts.manage_membership",
+        membership,
+        message=_("You can only change this for yourself."),
+    )
     membership.is_public = is_public
     membership.save(update_fields=["is_public"])
     return membership
@@ -523,8 +538,9 @@ PROFILE_FIELDS = (
 @transaction.atomic
 def user_profile_update(*, user: User, by: User, **changes) -> User:
     """Update a person's profile and preferences; only they can."""
-    if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise Refusal(_("You can only change your own profile."), kind="forbidden")
+    require_perm(
+        by, "accounts.manage_user", user, message=_("You can only change your own profile.")
+    )
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
@@ -548,8 +564,9 @@ def _app_privacy_modules():
 
 def user_data_export(*, user: User, by: User) -> dict:
     """Everything the portal holds about a person, as JSON-ready data."""
-    if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise Refusal(_("You can only download your own data."), kind="forbidden")
+    require_perm(
+        by, "accounts.manage_user", user, message=_("You can only download your own data.")
+    )
     data = {
         "exported_at": timezone.now().isoformat(),
         "profile": {
@@ -626,8 +643,9 @@ def user_delete(*, user: User, by: User) -> User:
     The last representative of an organisation with other members must hand
     over first.
     """
-    if not rules.is_authenticated(by) or by.pk != user.pk:
-        raise Refusal(_("You can only delete your own account."), kind="forbidden")
+    require_perm(
+        by, "accounts.manage_user", user, message=_("You can only delete your own account.")
+    )
     for membership in Membership.objects.filter(
         user=user, role=MembershipRole.REPRESENTATIVE
     ).select_related("organisation"):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Refusal
 from core.http import form_view
+from core.permissions import has_perm
 
 from . import rules, selectors, services
 from .decorators import moderator_required
@@ -154,9 +155,8 @@ def organisation_register(request):
 
 def _organisation_for_representative(request, pk) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not (
-        rules.is_representative_of(request.user, organisation) or rules.is_moderator(request.user)
-    ):
+    # Missing and forbidden answer alike, so the page does not tell which organisations exist.
+    if not has_perm(request.user, "accounts.manage_organisation", organisation):
         raise Http404
     return organisation
 

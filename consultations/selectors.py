@@ -43,7 +43,9 @@ from .models import (
 )
 from .rules import (
     consultation_moderator_ids,
+    is_comment_author,
     is_consultation_moderator,
+    is_moderator,
     is_suspended_from,
 )
 
@@ -419,7 +421,7 @@ def comment_list(*, consultation: Consultation) -> QuerySet[Comment]:
 
 def set_comment_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:
     """Decide, per viewer, what of a comment is shown; no query."""
-    is_author = bool(viewer and viewer.is_authenticated and comment.author_id == viewer.pk)
+    is_author = bool(is_comment_author(viewer, comment))
     comment.viewer_is_author = is_author
     comment.show_body = False
     comment.show_hidden_reason = False
@@ -791,7 +793,7 @@ def viewer_state(
 def moderation_queue(viewer, *, consultation: Consultation | None = None) -> QuerySet[Comment]:
     """Flagged comments in the consultations the viewer moderates, most flagged first."""
     comments = Comment.objects.filter(open_flag_count__gt=0)
-    if not viewer.is_portal_moderator:
+    if not is_moderator(viewer):
         comments = comments.filter(consultation__moderators=viewer)
     if consultation is not None:
         comments = comments.filter(consultation=consultation)
@@ -812,7 +814,7 @@ def moderation_queue(viewer, *, consultation: Consultation | None = None) -> Que
 
 def moderated_consultations(viewer) -> QuerySet[Consultation]:
     consultations = Consultation.objects.select_related("forum")
-    if not viewer.is_portal_moderator:
+    if not is_moderator(viewer):
         consultations = consultations.filter(moderators=viewer)
     return consultations.order_by("-closes_at", "-id")
 
@@ -826,7 +828,7 @@ def audit_log(
 ) -> QuerySet[ModerationAction]:
     """The audit log as a moderator may read it, filtered."""
     actions = ModerationAction.objects.select_related("actor", "consultation")
-    if not viewer.is_portal_moderator:
+    if not is_moderator(viewer):
         actions = actions.filter(consultation__moderators=viewer)
     if consultation_id:
         actions = actions.filter(consultation_id=consultation_id)

@@ -15,16 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import (
-    can_act,
-    can_act_for_organisation,
-    can_speak_for_organisation,
-    is_member_of,
-    is_moderator,
-)
 from activity.models import Activity, ModerationAction
 from activity.services import activity_record, moderation_action_record
 from core.errors import Refusal
+from core.permissions import has_perm, require_perm
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -50,14 +44,7 @@ from .models import (
     Synthesis,
     end_of_day_anywhere_on_earth,
 )
-from .rules import (
-    consultation_moderator_ids,
-    forget_cached_suspensions,
-    is_comment_author,
-    is_consultation_moderator,
-    is_suspended_from,
-    is_within_edit_window,
-)
+from .rules import forget_cached_suspensions, is_consultation_moderator, is_within_edit_window
 from .selectors import participated_consultation_ids
 from .signals import comment_replied
 
@@ -68,25 +55,31 @@ Verb = Activity.Verb
 # --- checks shared by the services -----------------------------------------
 
 
-def _require_can_act(user) -> None:
-    if not can_act(user):
-        raise Refusal(
-            _("Confirm your email address and sign in before taking part."), kind="forbidden"
-        )
+# Each service asks the rules (consultations/rules.py) through require_perm, the
+# broadest first, so a refusal names the first thing missing: a verified email,
+# then the open window (a "closed" refusal that says so), then the role.
 
 
-def _require_moderator(user, consultation: Consultation) -> None:
-    _require_can_act(user)
-    if not is_consultation_moderator(user, consultation):
-        raise Refusal(_("Only the moderators of this consultation may do this."), kind="forbidden")
+def _may_act(user, perm: str = "accounts.act", obj=None) -> None:
+    """Rules that ask only for a verified email refuse with the same sentence."""
+    require_perm(
+        user, perm, obj, message=_("Confirm your email address and sign in before taking part.")
+    )
 
 
-def _require_portal_moderator(user) -> None:
-    _require_can_act(user)
-    if not is_moderator(user):
-        raise Refusal(
-            _("Only moderators may run Forum meetings and consultations."), kind="forbidden"
-        )
+def _may_moderate(user, consultation: Consultation) -> None:
+    _may_act(user)
+    require_perm(
+        user,
+        "consultations.moderate_consultation",
+        consultation,
+        message=_("Only the moderators of this consultation may do this."),
+    )
+
+
+def _may_run_consultations(user, perm: str) -> None:
+    _may_act(user)
+    require_perm(user, perm, message=_("Only moderators may run Forum meetings and consultations."))
 
 
 def consultation_closed_message(consultation: Consultation) -> str:
@@ -96,16 +89,22 @@ def consultation_closed_message(consultation: Consultation) -> str:
     return _("This consultation is closed; its contributions remain readable.")
 
 
-def _require_participant(user, consultation: Consultation) -> None:
-    """A verified person, the window open, and not suspended from the consultation."""
-    _require_can_act(user)
+def consultation_check_open(consultation: Consultation) -> None:
+    """Refuse, as "closed" and saying why, outside the consultation's window."""
     if not consultation.is_open:
         raise Refusal(consultation_closed_message(consultation), kind="closed")
-    if is_suspended_from(user, consultation):
-        raise Refusal(
-            _("You have been suspended from this consultation and cannot contribute to it."),
-            kind="forbidden",
-        )
+
+
+def consultation_check_participant(user, consultation: Consultation) -> None:
+    """A verified person, the window open, and not suspended from the consultation."""
+    _may_act(user)
+    consultation_check_open(consultation)
+    require_perm(
+        user,
+        "consultations.participate_consultation",
+        consultation,
+        message=_("You have been suspended from this consultation and cannot contribute to it."),
+    )
 
 
 def recommendation_in_scope(*, consultation: Consultation, recommendation) -> bool:
@@ -116,7 +115,7 @@ def recommendation_in_scope(*, consultation: Consultation, recommendation) -> bo
     return consultation.recommendations.filter(pk=recommendation.pk).exists()
 
 
-def _require_in_scope(consultation: Consultation, recommendation) -> None:
+def _check_in_scope(consultation: Consultation, recommendation) -> None:
     if not recommendation_in_scope(consultation=consultation, recommendation=recommendation):
         raise Refusal(_("This recommendation is not part of this consultation."))
 
@@ -194,7 +193,7 @@ def _record_participation(consultation: Consultation, user, organisation=None) -
 
 @transaction.atomic
 def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) -> Forum:
-    _require_portal_moderator(by)
+    _may_run_consultations(by, "consultations.manage_forum")
     if ends_on < starts_on:
         raise Refusal(_("A Forum meeting cannot end before it starts."))
     forum = Forum.objects.create(
@@ -207,7 +206,7 @@ def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) 
 
 @transaction.atomic
 def forum_update(*, forum: Forum, name: str, city: str, country: str, starts_on, ends_on, by):
-    _require_portal_moderator(by)
+    _may_run_consultations(by, "consultations.manage_forum")
     if ends_on < starts_on:
         raise Refusal(_("A Forum meeting cannot end before it starts."))
     forum.name, forum.city, forum.country = name, city, country
@@ -256,7 +255,7 @@ def consultation_create(
     by,
 ) -> Consultation:
     """Open a consultation on a Forum meeting; portal moderators only."""
-    _require_portal_moderator(by)
+    _may_run_consultations(by, "consultations.add_consultation")
     closing = _closing_time(closes_at, closes_on, closes_anywhere_on_earth)
     if closing <= opens_at:
         raise Refusal(_("A consultation must close after it opens."))
@@ -305,7 +304,7 @@ def consultation_update(
     by,
 ) -> Consultation:
     """Change a consultation; its moderators and portal moderators."""
-    _require_moderator(by, consultation)
+    _may_moderate(by, consultation)
     closing = _closing_time(closes_at, closes_on, closes_anywhere_on_earth)
     if closing <= opens_at:
         raise Refusal(_("A consultation must close after it opens."))
@@ -320,7 +319,7 @@ def consultation_update(
     _set_scope(consultation, scope, sessions, recommendations)
     # Only portal moderators choose who moderates, so a consultation moderator
     # cannot remove the others.
-    if by.is_portal_moderator:
+    if has_perm(by, "consultations.assign_moderator"):
         consultation.moderators.set(moderators)
         consultation._moderator_ids = None
     moderation_action_record(
@@ -346,7 +345,7 @@ def consultation_extend(
     by,
 ) -> Consultation:
     """Move the closing time later; a closed consultation may be reopened this way."""
-    _require_moderator(by, consultation)
+    _may_moderate(by, consultation)
     closing = _closing_time(closes_at, closes_on, closes_anywhere_on_earth)
     if closing <= consultation.closes_at or closing <= timezone.now():
         raise Refusal(
@@ -377,7 +376,7 @@ def consultation_extend(
 @transaction.atomic
 def consultation_close(*, consultation: Consultation, reason: str = "", by) -> Consultation:
     """Close a consultation now, before its planned end."""
-    _require_moderator(by, consultation)
+    _may_moderate(by, consultation)
     if consultation.status == "closed":
         raise Refusal(_("This consultation is already closed."), kind="closed")
     now = timezone.now()
@@ -470,7 +469,7 @@ def _check_rate_limit(user) -> None:
         )
 
 
-def _require_thread_open(comment: Comment) -> None:
+def _check_thread_open(comment: Comment) -> None:
     root = comment.root if comment.root_id else comment
     if root.locked_at is not None:
         raise Refusal(_("A moderator has locked this thread."), kind="conflict")
@@ -487,16 +486,19 @@ def comment_create(
     by,
 ) -> Comment:
     """Post a comment or a reply, as oneself or on behalf of one's organisation."""
-    _require_participant(by, consultation)
-    _require_in_scope(consultation, recommendation)
-    if organisation is not None and not can_speak_for_organisation(by, organisation):
-        if not is_member_of(by, organisation):
+    consultation_check_participant(by, consultation)
+    _check_in_scope(consultation, recommendation)
+    if organisation is not None:
+        if not organisation.is_verified:
             raise Refusal(
-                _("You can only speak for an organisation you belong to."), kind="forbidden"
+                _("This organisation has not been verified yet, so nobody can speak for it."),
+                kind="conflict",
             )
-        raise Refusal(
-            _("This organisation has not been verified yet, so nobody can speak for it."),
-            kind="conflict",
+        require_perm(
+            by,
+            "accounts.speak_for_organisation",
+            organisation,
+            message=_("You can only speak for an organisation you belong to."),
         )
     body = _clean_text(
         body, max_length=COMMENT_MAX_LENGTH, required_message=_("Write something first.")
@@ -510,7 +512,7 @@ def comment_create(
             raise Refusal(_("You can only reply within the same discussion."))
         if parent.is_deleted or parent.is_hidden:
             raise Refusal(_("This comment can no longer be answered."), kind="conflict")
-        _require_thread_open(parent)
+        _check_thread_open(parent)
         root = parent.root if parent.root_id else parent
     _check_rate_limit(by)
     comment = Comment.objects.create(
@@ -550,16 +552,20 @@ def comment_create(
 @transaction.atomic
 def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     """Change one's own comment within 15 minutes of posting; it shows as edited."""
-    _require_participant(by, comment.consultation)
-    if not is_comment_author(by, comment):
-        raise Refusal(_("You can only edit your own comments."), kind="forbidden")
+    consultation_check_participant(by, comment.consultation)
+    require_perm(
+        by,
+        "consultations.change_comment",
+        comment,
+        message=_("You can only edit your own comments."),
+    )
     if comment.is_deleted or comment.is_hidden:
         raise Refusal(_("This comment can no longer be edited."), kind="conflict")
     if not is_within_edit_window(by, comment):
         raise Refusal(
             _("Comments can only be edited within 15 minutes of posting."), kind="conflict"
         )
-    _require_thread_open(comment)
+    _check_thread_open(comment)
     comment.body = _clean_text(
         body, max_length=COMMENT_MAX_LENGTH, required_message=_("Write something first.")
     )
@@ -579,9 +585,13 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
 @transaction.atomic
 def comment_delete(*, comment: Comment, by) -> Comment:
     """Delete one's own comment; one with replies stays as a placeholder."""
-    _require_participant(by, comment.consultation)
-    if not is_comment_author(by, comment):
-        raise Refusal(_("You can only delete your own comments."), kind="forbidden")
+    consultation_check_participant(by, comment.consultation)
+    require_perm(
+        by,
+        "consultations.delete_comment",
+        comment,
+        message=_("You can only delete your own comments."),
+    )
     if comment.is_deleted:
         raise Refusal(_("This comment has already been deleted."), kind="conflict")
     if comment.is_hidden:
@@ -589,7 +599,7 @@ def comment_delete(*, comment: Comment, by) -> Comment:
             _("A comment hidden by a moderator cannot be deleted; ask a moderator."),
             kind="conflict",
         )
-    _require_thread_open(comment)
+    _check_thread_open(comment)
     was_counted = comment.is_counted
     comment.deleted_at = timezone.now()
     comment.body = ""
@@ -620,7 +630,7 @@ def comment_delete(*, comment: Comment, by) -> Comment:
 @transaction.atomic
 def comment_flag(*, comment: Comment, reason: str, details: str = "", by) -> Flag:
     """Report a comment to the moderators; once per person until it is dealt with."""
-    _require_can_act(by)
+    _may_act(by, "consultations.flag_comment", comment)
     if reason not in FlagReason.values:
         raise Refusal(_("Choose a reason."))
     if len(details or "") > REASON_MAX_LENGTH:
@@ -693,7 +703,7 @@ def _comment_label(comment: Comment) -> str:
 @transaction.atomic
 def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
     """Hide a comment with a reason; its author still sees it and why."""
-    _require_moderator(by, comment.consultation)
+    _may_moderate(by, comment.consultation)
     reason = _clean_text(
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give the reason for hiding it.")
     )
@@ -723,7 +733,7 @@ def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
 @transaction.atomic
 def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
     """Show a hidden comment again."""
-    _require_moderator(by, comment.consultation)
+    _may_moderate(by, comment.consultation)
     if not comment.is_hidden:
         raise Refusal(_("This comment is not hidden."), kind="conflict")
     comment.hidden_at = None
@@ -747,7 +757,7 @@ def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
 @transaction.atomic
 def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
     """Close a comment's open flags without hiding it."""
-    _require_moderator(by, comment.consultation)
+    _may_moderate(by, comment.consultation)
     resolved = _resolve_flags(comment, by)
     if not resolved:
         raise Refusal(_("This comment has no open flags."), kind="conflict")
@@ -765,7 +775,7 @@ def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
 @transaction.atomic
 def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
     """Lock a thread: no replies, edits or deletions within it."""
-    _require_moderator(by, comment.consultation)
+    _may_moderate(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is not None:
         raise Refusal(_("This thread is already locked."), kind="conflict")
@@ -783,7 +793,7 @@ def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
 
 @transaction.atomic
 def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
-    _require_moderator(by, comment.consultation)
+    _may_moderate(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is None:
         raise Refusal(_("This thread is not locked."), kind="conflict")
@@ -805,13 +815,13 @@ def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
 @transaction.atomic
 def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspension:
     """Bar a person from writing in one consultation."""
-    _require_moderator(by, consultation)
+    _may_moderate(by, consultation)
     reason = _clean_text(
         reason, max_length=REASON_MAX_LENGTH, required_message=_("Give the reason for suspending.")
     )
     if user.pk == by.pk:
         raise Refusal(_("You cannot suspend yourself."))
-    if user.is_portal_moderator or user.pk in consultation_moderator_ids(consultation):
+    if is_consultation_moderator(user, consultation):
         raise Refusal(_("A moderator cannot be suspended from a consultation."))
     try:
         with transaction.atomic():
@@ -841,7 +851,7 @@ def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspen
 
 @transaction.atomic
 def suspension_lift(*, suspension: Suspension, reason: str = "", by) -> Suspension:
-    _require_moderator(by, suspension.consultation)
+    _may_moderate(by, suspension.consultation)
     if suspension.lifted_at is not None:
         raise Refusal(_("This suspension has already been lifted."), kind="conflict")
     suspension.lifted_at = timezone.now()
@@ -868,20 +878,24 @@ def suspension_lift(*, suspension: Suspension, reason: str = "", by) -> Suspensi
 # --- endorsements ------------------------------------------------------------
 
 
-def _require_representative(by, organisation) -> None:
-    if can_act_for_organisation(by, organisation):
-        return
+def _may_act_for(by, organisation) -> None:
     if not organisation.is_verified:
         raise Refusal(
             _("This organisation has not been verified yet, so it cannot take a stance."),
             kind="conflict",
         )
-    if is_member_of(by, organisation):
-        raise Refusal(
-            _("Only a representative of the organisation may take a stance on its behalf."),
-            kind="forbidden",
-        )
-    raise Refusal(_("You can only act for an organisation you represent."), kind="forbidden")
+    require_perm(
+        by,
+        "accounts.speak_for_organisation",
+        organisation,
+        message=_("You can only act for an organisation you represent."),
+    )
+    require_perm(
+        by,
+        "accounts.act_for_organisation",
+        organisation,
+        message=_("Only a representative of the organisation may take a stance on its behalf."),
+    )
 
 
 @transaction.atomic
@@ -900,9 +914,9 @@ def endorsement_set(
     With ``cosign``, the organisation co-signs another organisation's statement
     of reservations or opposition: it takes that stance and that text.
     """
-    _require_participant(by, consultation)
-    _require_in_scope(consultation, recommendation)
-    _require_representative(by, organisation)
+    consultation_check_participant(by, consultation)
+    _check_in_scope(consultation, recommendation)
+    _may_act_for(by, organisation)
     if cosign is not None:
         if (
             cosign.consultation_id != consultation.pk
@@ -1009,8 +1023,8 @@ def endorsement_set(
 def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
     """Withdraw an organisation's stance; the history keeps it."""
     consultation = endorsement.consultation
-    _require_participant(by, consultation)
-    _require_representative(by, endorsement.organisation)
+    consultation_check_participant(by, consultation)
+    _may_act_for(by, endorsement.organisation)
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.is_active:
         raise Refusal(_("This stance has already been withdrawn."), kind="conflict")
@@ -1040,7 +1054,7 @@ def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
 @transaction.atomic
 def follow_set(*, consultation: Consultation | None = None, recommendation=None, by) -> Follow:
     """Follow a consultation or a recommendation; following twice changes nothing."""
-    _require_can_act(by)
+    _may_act(by, "consultations.follow_consultation")
     if (consultation is None) == (recommendation is None):
         raise Refusal(_("Choose what to follow."))
     follow, created = Follow.objects.get_or_create(
@@ -1060,7 +1074,7 @@ def follow_set(*, consultation: Consultation | None = None, recommendation=None,
 
 @transaction.atomic
 def follow_remove(*, consultation: Consultation | None = None, recommendation=None, by) -> bool:
-    _require_can_act(by)
+    _may_act(by, "consultations.follow_consultation")
     if (consultation is None) == (recommendation is None):
         raise Refusal(_("Choose what to stop following."))
     deleted, _rows = Follow.objects.filter(
@@ -1083,8 +1097,8 @@ def follow_remove(*, consultation: Consultation | None = None, recommendation=No
 @transaction.atomic
 def synthesis_write(*, consultation: Consultation, recommendation, body: str, by) -> Synthesis:
     """Write or rewrite the moderators' synthesis of one recommendation's debate."""
-    _require_moderator(by, consultation)
-    _require_in_scope(consultation, recommendation)
+    _may_moderate(by, consultation)
+    _check_in_scope(consultation, recommendation)
     body = _clean_text(
         body, max_length=SYNTHESIS_MAX_LENGTH, required_message=_("Write the synthesis first.")
     )

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import mfa_setup_redirect
-from accounts.rules import is_representative_of
+from accounts.rules import is_moderator
 from core.errors import Refusal
 from core.http import post_data as _data
 from core.http import refuse as _refused
 from core.page_cache import ANYONE, fragments, role, versioned
+from core.permissions import has_perm
 from recommendations.models import Recommendation
 
 from . import selectors, services
@@ -46,7 +47,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Comment, Consultation, Endorsement, Forum, Stance, Suspension
-from .rules import can_moderate_consultation, consultation_moderator_ids
+from .rules import consultation_moderator_ids
 from .services import consultation_closed_message
 
 AUDIT_LOG_PER_PAGE = 50
@@ -65,11 +66,11 @@ def _mfa_guard(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _require_consultation_moderator(request: HttpRequest, consultation: Consultation):
+def _moderator_guard(request: HttpRequest, consultation: Consultation):
     """None when the person may moderate this consultation, else the response to send."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not can_moderate_consultation(request.user, consultation):
+    if not has_perm(request.user, "consultations.moderate_consultation", consultation):
         raise PermissionDenied
     return _mfa_guard(request)
 
@@ -81,7 +82,7 @@ def moderators_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not (request.user.is_portal_moderator or request.user.moderated_consultations.exists()):
+        if not has_perm(request.user, "consultations.view_moderation"):
             raise PermissionDenied
         response = _mfa_guard(request)
         return response or view(request, *args, **kwargs)
@@ -94,7 +95,7 @@ def portal_moderators_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.is_portal_moderator:
+        if not has_perm(request.user, "consultations.add_consultation"):
             raise PermissionDenied
         response = _mfa_guard(request)
         return response or view(request, *args, **kwargs)
@@ -142,7 +143,7 @@ def consultation_list(request):
             "open_consultations": groups["open"],
             "upcoming_consultations": groups["upcoming"],
             "closed_consultations": groups["closed"],
-            "can_create": request.user.is_authenticated and request.user.is_portal_moderator,
+            "can_create": has_perm(request.user, "consultations.add_consultation"),
         },
     )
 
@@ -211,10 +212,10 @@ def consultation_create(request):
 
 def consultation_update(request, pk):
     consultation = _consultation(pk)
-    denied = _require_consultation_moderator(request, consultation)
+    denied = _moderator_guard(request, consultation)
     if denied:
         return denied
-    can_choose = request.user.is_portal_moderator
+    can_choose = has_perm(request.user, "consultations.assign_moderator")
     form = ConsultationForm(
         _data(request),
         initial=ConsultationForm.initial_for(consultation),
@@ -256,7 +257,7 @@ def _consultation_data(form: ConsultationForm) -> dict:
 
 def consultation_extend(request, pk):
     consultation = _consultation(pk)
-    denied = _require_consultation_moderator(request, consultation)
+    denied = _moderator_guard(request, consultation)
     if denied:
         return denied
     form = ExtendForm(_data(request))
@@ -284,7 +285,7 @@ def consultation_extend(request, pk):
 
 def consultation_close(request, pk):
     consultation = _consultation(pk)
-    denied = _require_consultation_moderator(request, consultation)
+    denied = _moderator_guard(request, consultation)
     if denied:
         return denied
     form = CloseForm(_data(request))
@@ -461,9 +462,7 @@ def _shared_audience(user, consultation, can_write) -> str | None:
 
     Moderators see real names and hidden text: their pages are always theirs alone.
     """
-    if getattr(user, "is_portal_moderator", False) or selectors.acts_as_moderator(
-        user, consultation
-    ):
+    if is_moderator(user) or selectors.acts_as_moderator(user, consultation):
         return None
     if not user.is_authenticated:
         return role("anonymous")
@@ -665,7 +664,11 @@ def comment_reply(request, pk):
 @login_required
 def comment_update(request, pk):
     comment = _comment(pk)
-    if comment.author_id != request.user.pk:
+    try:
+        services.consultation_check_open(comment.consultation)
+    except Refusal as error:
+        return _refused(request, error, _back_to(comment))
+    if not has_perm(request.user, "consultations.change_comment", comment):
         raise PermissionDenied
     form = CommentEditForm(_data(request), initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -682,7 +685,11 @@ def comment_update(request, pk):
 @login_required
 def comment_delete(request, pk):
     comment = _comment(pk)
-    if comment.author_id != request.user.pk:
+    try:
+        services.consultation_check_open(comment.consultation)
+    except Refusal as error:
+        return _refused(request, error, _back_to(comment))
+    if not has_perm(request.user, "consultations.delete_comment", comment):
         raise PermissionDenied
     if request.method == "POST":
         try:
@@ -789,10 +796,7 @@ def endorsement_history(request, pk, slug, organisation_id):
         recommendation=recommendation,
         organisation_id=organisation_id,
     )
-    if not (
-        is_representative_of(request.user, endorsement.organisation)
-        or selectors.acts_as_moderator(request.user, consultation)
-    ):
+    if not has_perm(request.user, "consultations.view_endorsementchange", endorsement):
         raise PermissionDenied
     changes = endorsement.changes.select_related("by").order_by("created_at", "id")
     page = Paginator(changes, STANCE_HISTORY_PER_PAGE).get_page(request.GET.get("page"))
@@ -850,7 +854,7 @@ def recommendation_follow(request, pk, slug):
 def synthesis_edit(request, pk, slug):
     consultation = _consultation(pk)
     recommendation = _recommendation(consultation, slug)
-    denied = _require_consultation_moderator(request, consultation)
+    denied = _moderator_guard(request, consultation)
     if denied:
         return denied
     synthesis = selectors.synthesis_get(consultation, recommendation)
@@ -879,7 +883,7 @@ def synthesis_edit(request, pk, slug):
 
 def comment_hide(request, pk):
     comment = _comment(pk)
-    denied = _require_consultation_moderator(request, comment.consultation)
+    denied = _moderator_guard(request, comment.consultation)
     if denied:
         return denied
     form = ReasonForm(_data(request))
@@ -902,7 +906,7 @@ def comment_hide(request, pk):
 
 def _moderation_post(request, pk, service, success: str, action: str):
     comment = _comment(pk)
-    denied = _require_consultation_moderator(request, comment.consultation)
+    denied = _moderator_guard(request, comment.consultation)
     if denied:
         return denied
     form = OptionalReasonForm(_data(request))
@@ -958,7 +962,7 @@ def thread_unlock(request, pk):
 
 def suspension_list(request, pk):
     consultation = _consultation(pk)
-    denied = _require_consultation_moderator(request, consultation)
+    denied = _moderator_guard(request, consultation)
     if denied:
         return denied
     initial = {}
@@ -994,7 +998,7 @@ def suspension_list(request, pk):
 @require_POST
 def suspension_lift(request, pk):
     suspension = get_object_or_404(Suspension.objects.select_related("consultation", "user"), pk=pk)
-    denied = _require_consultation_moderator(request, suspension.consultation)
+    denied = _moderator_guard(request, suspension.consultation)
     if denied:
         return denied
     try:

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.errors import Refusal
+from core.permissions import require_perm
 from core.tasks import enqueue_on_commit
 
 from .content import Digest, DigestBuilder, absolute
@@ -467,8 +467,9 @@ def comment_reply_notify(*, comment) -> OutboxMessage | None:
 @transaction.atomic
 def notification_preferences_update(*, user, by, **changes: bool) -> NotificationPreference:
     """Change which immediate notifications a person gets; only they can."""
-    if not getattr(by, "is_authenticated", False) or by.pk != user.pk:
-        raise Refusal(_("You can only change your own preferences."), kind="forbidden")
+    require_perm(
+        by, "accounts.manage_user", user, message=_("You can only change your own preferences.")
+    )
     unknown = set(changes) - set(NotificationKind.values)
     if unknown:
         raise ValueError(f"Not notification kinds: {sorted(unknown)}")

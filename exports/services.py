@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.services import activity_record
 from consultations.models import Consultation
 from core.errors import Refusal
+from core.permissions import require_perm
 from core.renderers import RENDERER_VERSION
 from core.tasks import enqueue_on_commit
 
@@ -87,14 +88,14 @@ def export_request(
     language = export_language(language)
     if fmt not in ExportFormat.values:
         raise Refusal(_("This format is not available."))
-    if not by.has_perm("exports.request_consolidatedexport", consultation):
-        raise Refusal(
-            _(
-                "Live drafts are available to signed-in participants "
-                "while the consultation is open."
-            ),
-            kind="forbidden",
-        )
+    require_perm(
+        by,
+        "exports.request_consolidatedexport",
+        consultation,
+        message=_(
+            "Live drafts are available to signed-in participants while the consultation is open."
+        ),
+    )
     snapshot = snapshot_take(consultation=consultation)
     fingerprint = export_fingerprint(
         data_fingerprint=snapshot.data_fingerprint, fmt=fmt, language=language
@@ -125,14 +126,14 @@ def export_publish(*, consultation: Consultation, by) -> list[ConsolidatedExport
     Every file of the version is built from the same snapshot, so version N
     says the same in English, French and Spanish.
     """
-    if not by.has_perm("exports.publish_consolidatedexport", consultation):
-        raise Refusal(
-            _(
-                "Only the consultation's moderators, "
-                "with two-factor authentication on, can publish."
-            ),
-            kind="forbidden",
-        )
+    require_perm(
+        by,
+        "exports.publish_consolidatedexport",
+        consultation,
+        message=_(
+            "Only the consultation's moderators, with two-factor authentication on, can publish."
+        ),
+    )
     # Lock the consultation so that two publications cannot take the same number.
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     snapshot = snapshot_take(consultation=consultation)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from consultations.models import Consultation
 from consultations.selectors import consultation_get
 from core.errors import Refusal
+from core.permissions import has_perm
 
 from . import selectors, services
 from .builders import CONTENT_TYPES
@@ -30,7 +31,7 @@ def _export(request, export_pk: int) -> ConsolidatedExport:
         export = selectors.export_get(export_pk)
     except ConsolidatedExport.DoesNotExist as error:
         raise Http404 from error
-    if not request.user.has_perm("exports.view_consolidatedexport", export):
+    if not has_perm(request.user, "exports.view_consolidatedexport", export):
         raise Http404
     return export
 
@@ -39,7 +40,7 @@ def export_list(request, pk):
     consultation = _consultation(pk)
     language = export_language(getattr(request, "LANGUAGE_CODE", None))
     versions = selectors.versions_by_language(selectors.export_versions(consultation), language)
-    can_draft = request.user.has_perm("exports.view_draft_consolidatedexport", consultation)
+    can_draft = has_perm(request.user, "exports.view_draft_consolidatedexport", consultation)
     return render(
         request,
         "exports/consolidatedexport_list.html",
@@ -48,13 +49,13 @@ def export_list(request, pk):
             "versions": versions,
             "language": language,
             "can_draft": can_draft,
-            "can_request": request.user.has_perm(
-                "exports.request_consolidatedexport", consultation
+            "can_request": has_perm(
+                request.user, "exports.request_consolidatedexport", consultation
             ),
             "drafts": (selectors.export_latest_drafts(consultation, language) if can_draft else {}),
             "formats": ExportFormat.choices,
-            "can_publish": request.user.has_perm(
-                "exports.publish_consolidatedexport", consultation
+            "can_publish": has_perm(
+                request.user, "exports.publish_consolidatedexport", consultation
             ),
         },
     )

@@ -91,6 +91,16 @@ def is_open_amendment(user, amendment) -> bool:
     return amendment is not None and amendment.status == AmendmentStatus.OPEN
 
 
+@rules.predicate
+def is_designated_editor(user, editor) -> bool:
+    return editor is not None and is_authenticated(user) and editor.user_id == user.pk
+
+
+@rules.predicate
+def is_editor_organisation_representative(user, editor) -> bool:
+    return editor is not None and can_act_for_organisation(user, editor.organisation)
+
+
 can_take_part = can_act & is_window_open & is_not_suspended
 can_edit_position = can_take_part & is_position_editor & is_drafting_or_open
 can_contribute = can_take_part & is_drafting_or_open
@@ -100,6 +110,13 @@ rules.add_perm("positions.change_position", can_edit_position)
 rules.add_perm("positions.manage_position", can_manage_position)
 rules.add_perm("positions.contribute_position", can_contribute)
 rules.add_perm("positions.sign_position", can_take_part & is_open_for_signature)
+# Title, recommendations and co-editing organisations: the lead organisation's representatives.
+rules.add_perm("positions.lead_position", can_take_part & is_lead_representative)
+# A designated editor steps down, or a representative of their organisation removes them.
+rules.add_perm(
+    "positions.delete_positioneditor",
+    can_act & (is_designated_editor | is_editor_organisation_representative),
+)
 
 __all__ = [
     "can_act_for_organisation",

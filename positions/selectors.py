@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Organisation
 from accounts.rules import user_memberships
+from core.permissions import has_perm
 
 from .diff import DiffSummary, word_diff
 from .models import (
@@ -187,8 +188,7 @@ def signable_organisations(user, position: Position) -> list[Organisation]:
     return [
         membership.organisation
         for membership in user_memberships(user)
-        if membership.is_representative
-        and membership.organisation.is_verified
+        if has_perm(user, "accounts.act_for_organisation", membership.organisation)
         and membership.organisation_id not in signed
     ]
 
@@ -198,8 +198,7 @@ def represented_editing_organisations(user, position: Position) -> list[Organisa
     return [
         membership.organisation
         for membership in user_memberships(user)
-        if membership.is_representative
-        and membership.organisation.is_verified
+        if has_perm(user, "accounts.act_for_organisation", membership.organisation)
         and membership.organisation_id in ids
     ]
 

@@ -11,12 +11,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import can_act, can_act_for_organisation, is_member_of, is_representative_of
+from accounts.rules import is_member_of
 from activity.services import activity_record
-from consultations.rules import is_suspended_from
-from consultations.services import consultation_closed_message, recommendation_in_scope
+from consultations.services import consultation_check_participant, recommendation_in_scope
 from core.errors import Refusal
 from core.notifications import notification_due
+from core.permissions import require_perm
 from core.tasks import enqueue_on_commit
 
 from .models import (
@@ -50,7 +50,7 @@ from .models import (
     join_paragraphs,
     paragraph_hash,
 )
-from .rules import editing_organisation_ids, forget_cached_editors, is_position_editor
+from .rules import editing_organisation_ids, forget_cached_editors
 
 
 class RevisionConflict(Refusal):
@@ -84,39 +84,26 @@ class ReopenConfirmationNeeded(Refusal):
 # --- checks -----------------------------------------------------------------------
 
 
-def _require_can_act(user) -> None:
-    if not can_act(user):
-        raise Refusal(
-            _("Confirm your email address and sign in before taking part."), kind="forbidden"
-        )
+# Each service asks the rules (positions/rules.py) through require_perm, after the
+# consultation's: a verified email, then the open window (nothing is written once
+# it closes, or before it opens), then not suspended; then the position's own rule.
 
 
-def _require_window(position: Position) -> None:
-    """Nothing is written once the consultation closes (or before it opens)."""
-    if not position.consultation.is_open:
-        raise Refusal(consultation_closed_message(position.consultation), kind="closed")
+def _may_participate(user, position: Position) -> None:
+    consultation_check_participant(user, position.consultation)
 
 
-def _require_participant(user, position: Position) -> None:
-    _require_can_act(user)
-    _require_window(position)
-    if is_suspended_from(user, position.consultation):
-        raise Refusal(
-            _("You have been suspended from this consultation and cannot contribute to it."),
-            kind="forbidden",
-        )
+def _may_edit(user, position: Position) -> None:
+    _may_participate(user, position)
+    require_perm(
+        user,
+        "positions.manage_position",
+        position,
+        message=_("Only the editors of this position, named by its organisations, may do this."),
+    )
 
 
-def _require_editor(user, position: Position) -> None:
-    _require_participant(user, position)
-    if not is_position_editor(user, position):
-        raise Refusal(
-            _("Only the editors of this position, named by its organisations, may do this."),
-            kind="forbidden",
-        )
-
-
-def _require_not_locked(position: Position) -> None:
+def _check_not_locked(position: Position) -> None:
     if position.status == PositionStatus.FINAL:
         raise Refusal(_("This position is final: its text can no longer change."), kind="conflict")
     if position.status == PositionStatus.WITHDRAWN:
@@ -236,18 +223,13 @@ def position_create(
     by,
 ) -> Position:
     """Start a position led by an organisation the person represents, with its first text."""
-    _require_can_act(by)
-    if not consultation.is_open:
-        raise Refusal(consultation_closed_message(consultation), kind="closed")
-    if is_suspended_from(by, consultation):
-        raise Refusal(
-            _("You have been suspended from this consultation and cannot contribute to it.")
-        )
-    if not can_act_for_organisation(by, lead_organisation):
-        raise Refusal(
-            _("Only a representative of a verified organisation may start a position for it."),
-            kind="forbidden",
-        )
+    consultation_check_participant(by, consultation)
+    require_perm(
+        by,
+        "accounts.act_for_organisation",
+        lead_organisation,
+        message=_("Only a representative of a verified organisation may start a position for it."),
+    )
     title = _clean(title, max_length=TITLE_MAX_LENGTH, required_message=_("Give it a title."))
     body = _clean(body, max_length=BODY_MAX_LENGTH)
     recommendations = _check_recommendations(consultation, recommendations)
@@ -279,14 +261,15 @@ def position_update(
     *, position: Position, title: str, recommendations=(), co_editing_organisations=(), by
 ) -> Position:
     """Change the title, the recommendations and the co-editing organisations (lead only)."""
-    _require_participant(by, position)
-    if not is_representative_of(by, position.lead_organisation):
-        raise Refusal(
-            _("Only a representative of the lead organisation may change these details."),
-            kind="forbidden",
-        )
+    _may_participate(by, position)
+    require_perm(
+        by,
+        "positions.lead_position",
+        position,
+        message=_("Only a representative of the lead organisation may change these details."),
+    )
     locked = _locked(position)
-    _require_not_locked(locked)
+    _check_not_locked(locked)
     locked.title = _clean(
         title, max_length=TITLE_MAX_LENGTH, required_message=_("Give it a title.")
     )
@@ -304,13 +287,15 @@ def position_update(
 @transaction.atomic
 def position_editor_add(*, position: Position, user, organisation, by) -> PositionEditor:
     """A representative of an editing organisation designates one of its members as editor."""
-    _require_participant(by, position)
+    _may_participate(by, position)
     if organisation.pk not in editing_organisation_ids(position):
         raise Refusal(_("This organisation does not edit this position."))
-    if not can_act_for_organisation(by, organisation):
-        raise Refusal(
-            _("You can only designate editors for an organisation you represent."), kind="forbidden"
-        )
+    require_perm(
+        by,
+        "accounts.act_for_organisation",
+        organisation,
+        message=_("You can only designate editors for an organisation you represent."),
+    )
     if not is_member_of(user, organisation):
         raise Refusal(_("Only members of the organisation can be designated as editors."))
     editor, created = PositionEditor.objects.get_or_create(
@@ -326,11 +311,13 @@ def position_editor_add(*, position: Position, user, organisation, by) -> Positi
 @transaction.atomic
 def position_editor_remove(*, editor: PositionEditor, by) -> None:
     position = editor.position
-    _require_participant(by, position)
-    if not can_act_for_organisation(by, editor.organisation) and editor.user_id != by.pk:
-        raise Refusal(
-            _("You can only designate editors for an organisation you represent."), kind="forbidden"
-        )
+    _may_participate(by, position)
+    require_perm(
+        by,
+        "positions.delete_positioneditor",
+        editor,
+        message=_("You can only designate editors for an organisation you represent."),
+    )
     editor.delete()
     forget_cached_editors(position)
 
@@ -353,7 +340,7 @@ def _end_signatures(position: Position, by) -> list:
 @transaction.atomic
 def position_status_change(*, position: Position, status: str, by) -> Position:
     """Move a position along its life: drafting, open for signature, final, withdrawn."""
-    _require_editor(by, position)
+    _may_edit(by, position)
     locked = _locked(position)
     if status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
         raise Refusal(_("A position cannot move from this status to that one."), kind="conflict")
@@ -400,7 +387,7 @@ def _save_revision(
     (position, number) constraint guards anything that would bypass the lock.
     """
     locked = _locked(position)
-    _require_not_locked(locked)
+    _check_not_locked(locked)
     body = _clean(body, max_length=BODY_MAX_LENGTH, required_message=_("The text cannot be empty."))
     message = _clean(message, max_length=MESSAGE_MAX_LENGTH)
     if base_number != locked.current_number:
@@ -462,7 +449,7 @@ def position_revise(
     by,
 ) -> PositionRevision:
     """Save a new text based on revision ``base_number``; a stale base is a RevisionConflict."""
-    _require_editor(by, position)
+    _may_edit(by, position)
     return _save_revision(
         position=position,
         body=body,
@@ -478,7 +465,7 @@ def position_restore(
     *, position: Position, number: int, base_number: int, confirm_reopen: bool = False, by
 ) -> PositionRevision:
     """Restoring an old revision writes a new one with its text; history is never rewritten."""
-    _require_editor(by, position)
+    _may_edit(by, position)
     old = PositionRevision.objects.filter(position=position, number=number).first()
     if old is None:
         raise Refusal(_("This revision does not exist."))
@@ -511,10 +498,10 @@ def _anchor(position: Position, paragraph_index: int, base_number: int) -> tuple
     return paragraph_index, paragraph_hash(text), text
 
 
-def _require_contributor(by, position: Position) -> None:
-    _require_participant(by, position)
+def _may_contribute(by, position: Position) -> None:
+    _may_participate(by, position)
     if position.status not in (PositionStatus.DRAFTING, PositionStatus.OPEN):
-        _require_not_locked(position)
+        _check_not_locked(position)
 
 
 @transaction.atomic
@@ -522,7 +509,7 @@ def paragraph_comment_create(
     *, position: Position, paragraph_index: int, base_number: int, body: str, by
 ) -> ParagraphComment:
     """Comment on one paragraph of the current text."""
-    _require_contributor(by, position)
+    _may_contribute(by, position)
     body = _clean(body, max_length=COMMENT_MAX_LENGTH, required_message=_("Write a comment first."))
     index, digest, text = _anchor(position, paragraph_index, base_number)
     comment = ParagraphComment.objects.create(
@@ -549,7 +536,7 @@ def amendment_propose(
     by,
 ) -> Amendment:
     """Propose replacement text for a paragraph, with the reasons for it."""
-    _require_contributor(by, position)
+    _may_contribute(by, position)
     proposed_text = _clean(
         proposed_text,
         max_length=PARAGRAPH_MAX_LENGTH,
@@ -607,9 +594,9 @@ def amendment_accept(
 ) -> PositionRevision:
     """Replace the paragraph with the proposal (or an edited form of it) in a new revision."""
     position = amendment.position
-    _require_editor(by, position)
+    _may_edit(by, position)
     locked_position = _locked(position)
-    _require_not_locked(locked_position)
+    _check_not_locked(locked_position)
     amendment = _locked_amendment(amendment)
     current = _current_revision(locked_position)
     paragraphs = current.paragraphs if current else []
@@ -666,7 +653,7 @@ def amendment_accept(
 def amendment_reject(*, amendment: Amendment, reason: str, by) -> Amendment:
     """Decline an amendment, saying why."""
     position = amendment.position
-    _require_editor(by, position)
+    _may_edit(by, position)
     reason = _clean(
         reason,
         max_length=REASON_MAX_LENGTH,
@@ -688,7 +675,7 @@ def amendment_reject(*, amendment: Amendment, reason: str, by) -> Amendment:
 def amendment_resolve(*, amendment: Amendment, decision: str, reason: str, by) -> Amendment:
     """Close an amendment the editors dealt with by hand, recording their decision and why."""
     position = amendment.position
-    _require_editor(by, position)
+    _may_edit(by, position)
     if decision not in Decision.values:
         raise Refusal(_("Choose a decision."))
     reason = _clean(
@@ -715,7 +702,7 @@ def paragraph_comment_resolve(
 ) -> ParagraphComment:
     """Record how the editors dealt with a paragraph comment; its author sees the decision."""
     position = comment.position
-    _require_editor(by, position)
+    _may_edit(by, position)
     if decision not in Decision.values:
         raise Refusal(_("Choose a decision."))
     reason = _clean(
@@ -738,14 +725,17 @@ def paragraph_comment_resolve(
 @transaction.atomic
 def signature_add(*, position: Position, organisation, by) -> Signature:
     """A representative signs an open position on behalf of a verified organisation."""
-    _require_participant(by, position)
-    if not can_act_for_organisation(by, organisation):
-        if not organisation.is_verified:
-            raise Refusal(
-                _("This organisation has not been verified yet, so it cannot sign."),
-                kind="conflict",
-            )
-        raise Refusal(_("You can only sign for an organisation you represent."), kind="forbidden")
+    _may_participate(by, position)
+    if not organisation.is_verified:
+        raise Refusal(
+            _("This organisation has not been verified yet, so it cannot sign."), kind="conflict"
+        )
+    require_perm(
+        by,
+        "accounts.act_for_organisation",
+        organisation,
+        message=_("You can only sign for an organisation you represent."),
+    )
     locked = _locked(position)
     if locked.status != PositionStatus.OPEN:
         raise Refusal(_("Only a position open for signature can be signed."), kind="conflict")
@@ -771,9 +761,13 @@ def signature_add(*, position: Position, organisation, by) -> Signature:
 def signature_withdraw(*, signature: Signature, by) -> Signature:
     """Withdraw an organisation's signature, which is possible until the position is final."""
     position = signature.position
-    _require_participant(by, position)
-    if not can_act_for_organisation(by, signature.organisation):
-        raise Refusal(_("You can only sign for an organisation you represent."), kind="forbidden")
+    _may_participate(by, position)
+    require_perm(
+        by,
+        "accounts.act_for_organisation",
+        signature.organisation,
+        message=_("You can only sign for an organisation you represent."),
+    )
     locked = _locked(position)
     if locked.status == PositionStatus.FINAL:
         raise Refusal(

@@ -18,6 +18,7 @@ from core.errors import Refusal
 from core.http import form_view as _form_view
 from core.http import post_data as _data
 from core.http import refuse as _refused
+from core.permissions import has_perm
 
 from . import selectors, services
 from .diff import word_diff
@@ -44,7 +45,7 @@ from .models import (
     PositionStatus,
     Signature,
 )
-from .rules import can_contribute, can_edit_position, can_manage_position, is_position_editor
+from .rules import is_position_editor
 from .services import ReopenConfirmationNeeded, RevisionConflict
 
 
@@ -77,7 +78,7 @@ def position_list(request, pk):
             "positions": selectors.position_list(consultation),
             "can_create": consultation.is_open
             and any(
-                m.is_representative and m.organisation.is_verified
+                has_perm(request.user, "accounts.act_for_organisation", m.organisation)
                 for m in user_memberships(request.user)
             ),
             "closed_message": None
@@ -96,7 +97,7 @@ def position_create(request, pk):
     organisations = [
         m.organisation
         for m in user_memberships(request.user)
-        if m.is_representative and m.organisation.is_verified
+        if has_perm(request.user, "accounts.act_for_organisation", m.organisation)
     ]
     list_url = reverse("positions:position-list", args=[consultation.pk])
     if not consultation.is_open:
@@ -134,7 +135,7 @@ def position_create(request, pk):
 @login_required
 def position_update(request, pk):
     position = _position(pk)
-    if not can_manage_position(request.user, position):
+    if not has_perm(request.user, "positions.manage_position", position):
         raise PermissionDenied
     form = PositionDetailsForm(
         _data(request),
@@ -164,14 +165,14 @@ def _viewer(request, position: Position) -> dict:
     is_editor = is_position_editor(user, position)
     return {
         "is_editor": is_editor,
-        "can_edit": can_edit_position(user, position),
-        "can_manage": can_manage_position(user, position),
-        "can_contribute": can_contribute(user, position),
+        "can_edit": has_perm(user, "positions.change_position", position),
+        "can_manage": has_perm(user, "positions.manage_position", position),
+        "can_contribute": has_perm(user, "positions.contribute_position", position),
         "next_statuses": [
             (status, PositionStatus(status).label)
             for status in sorted(ALLOWED_TRANSITIONS.get(position.status, ()))
         ]
-        if can_manage_position(user, position)
+        if has_perm(user, "positions.manage_position", position)
         else [],
     }
 
@@ -186,8 +187,10 @@ def position_detail(request, pk):
         if request.user.is_authenticated and position.consultation.is_open
         else []
     )
-    mine = {s.organisation_id for s in signatures} & {
-        m.organisation_id for m in user_memberships(request.user) if m.is_representative
+    mine = {
+        s.organisation_id
+        for s in signatures
+        if has_perm(request.user, "accounts.act_for_organisation", s.organisation)
     }
     return render(
         request,
@@ -209,7 +212,7 @@ def position_detail(request, pk):
 @login_required
 def position_edit(request, pk):
     position = _position(pk)
-    if not can_edit_position(request.user, position):
+    if not has_perm(request.user, "positions.change_position", position):
         if position.is_locked or _frozen_message(position):
             messages.error(request, _frozen_message(position) or _("This text is locked."))
             return redirect(position)
@@ -403,7 +406,8 @@ def revision_detail(request, pk, number):
             "consultation": position.consultation,
             "revision": revision,
             "restore_form": RestoreForm(initial={"base": position.current_number})
-            if can_edit_position(request.user, position) and number != position.current_number
+            if has_perm(request.user, "positions.change_position", position)
+            and number != position.current_number
             else None,
         },
     )
@@ -464,7 +468,7 @@ def paragraph_comment(request, pk, index):
             "consultation": position.consultation,
             "paragraph": paragraph,
             "index": index,
-            "allowed": can_contribute(request.user, position),
+            "allowed": has_perm(request.user, "positions.contribute_position", position),
         },
     )
 
@@ -494,7 +498,7 @@ def amendment_create(request, pk, index):
             "consultation": position.consultation,
             "paragraph": paragraph,
             "index": index,
-            "allowed": can_contribute(request.user, position),
+            "allowed": has_perm(request.user, "positions.contribute_position", position),
         },
     )
 
@@ -513,7 +517,7 @@ def _amendment(pk: int):
 def amendment_detail(request, pk):
     amendment = _amendment(pk)
     position = amendment.position
-    can_decide = amendment.is_open and can_edit_position(request.user, position)
+    can_decide = amendment.is_open and has_perm(request.user, "positions.change_position", position)
     return render(
         request,
         "positions/amendment_detail.html",
@@ -594,7 +598,7 @@ def paragraph_comment_resolve(request, pk):
     comment = get_object_or_404(ParagraphComment.objects.select_related("author"), pk=pk)
     position = _position(comment.position_id)
     comment.position = position
-    if not can_edit_position(request.user, position):
+    if not has_perm(request.user, "positions.change_position", position):
         raise PermissionDenied
     form = ResolveForm(
         _data(request),
@@ -666,7 +670,7 @@ def position_made(request, pk):
             "consultation": position.consultation,
             "revision": revision,
             "text": selectors.position_made(position, revision),
-            "can_resolve": can_edit_position(request.user, position),
+            "can_resolve": has_perm(request.user, "positions.change_position", position),
         },
     )
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import Refusal
+from core.permissions import require_perm
 
 from .importer import ParsedReport
 from .models import Example, Recommendation, Report, Session, Theme
@@ -56,8 +56,10 @@ class ImportSummary:
 
 def _check_may_import(by) -> None:
     # None is the system itself (the import_report command, make run).
-    if by is not None and not getattr(by, "is_portal_moderator", False):
-        raise Refusal(_("Only moderators can import the report."), kind="forbidden")
+    if by is not None:
+        require_perm(
+            by, "recommendations.import_report", message=_("Only moderators can import the report.")
+        )
 
 
 def _sync(instance, values: dict) -> str:
@@ -204,10 +206,12 @@ def report_import(*, parsed: ParsedReport, by=None) -> ImportSummary:
 @transaction.atomic
 def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> Recommendation:
     """A moderator sets a recommendation's themes; re-imports then leave them alone."""
-    if not getattr(by, "is_portal_moderator", False):
-        raise Refusal(
-            _("Only moderators can change the themes of a recommendation."), kind="forbidden"
-        )
+    require_perm(
+        by,
+        "recommendations.curate_recommendation",
+        recommendation,
+        message=_("Only moderators can change the themes of a recommendation."),
+    )
     recommendation.themes.set(themes)
     if not recommendation.themes_curated:
         recommendation.themes_curated = True
@@ -219,10 +223,12 @@ def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> 
 @transaction.atomic
 def recommendation_themes_reset(*, recommendation: Recommendation, by) -> Recommendation:
     """Hand a recommendation's themes back to the rules and apply them now."""
-    if not getattr(by, "is_portal_moderator", False):
-        raise Refusal(
-            _("Only moderators can change the themes of a recommendation."), kind="forbidden"
-        )
+    require_perm(
+        by,
+        "recommendations.curate_recommendation",
+        recommendation,
+        message=_("Only moderators can change the themes of a recommendation."),
+    )
     examples = [example.body for example in recommendation.examples.all()]
     slugs = theme_slugs_for(title=recommendation.title, body=recommendation.body, examples=examples)
     recommendation.themes.set(Theme.objects.filter(slug__in=slugs))

@@ -84,3 +84,114 @@ def test_memberships_are_read_once_per_user_object(django_assert_num_queries):
     with django_assert_num_queries(2):  # memberships, verified email
         for organisation in [membership.organisation, *others]:
             rules.can_act_for_organisation(user, organisation)
+
+
+# --- every rule, as a role x state table ------------------------------------------------
+
+ROLES = (
+    "anonymous",
+    "unverified",
+    "person",
+    "member",
+    "representative",
+    "other_representative",
+    "registrant",
+    "portal_moderator",
+)
+SIGNED_IN = set(ROLES) - {"anonymous"}
+VERIFIED = SIGNED_IN - {"unverified"}
+MODERATOR = {"portal_moderator"}
+NOBODY: set[str] = set()
+
+# (rule, the object it is asked about, who may when the organisation is verified, pending)
+RULE_TABLE = [
+    ("accounts.act", None, VERIFIED, VERIFIED),
+    ("accounts.act_for_organisation", "organisation", {"representative"}, NOBODY),
+    ("accounts.speak_for_organisation", "organisation", {"member", "representative"}, NOBODY),
+    ("accounts.moderate", None, MODERATOR, MODERATOR),
+    ("accounts.register_organisation", None, VERIFIED, VERIFIED),
+    (
+        "accounts.manage_organisation",
+        "organisation",
+        {"representative", *MODERATOR},
+        {"representative", *MODERATOR},
+    ),
+    ("accounts.verify_organisation", "organisation", MODERATOR, MODERATOR),
+    (
+        "accounts.request_at_risk_organisation",
+        "organisation",
+        {"representative", "registrant"},
+        {"representative", "registrant"},
+    ),
+    (
+        "accounts.manage_membership",
+        "own_membership",
+        {"unverified", "member", "representative"},
+        {"unverified", "member", "representative"},
+    ),
+    ("accounts.manage_membership", "others_membership", NOBODY, NOBODY),
+    ("accounts.manage_user", "self", SIGNED_IN, SIGNED_IN),
+    ("accounts.manage_user", "other_user", NOBODY, NOBODY),
+]
+
+
+def scene(role: str, status: str) -> tuple:
+    organisation = OrganisationFactory(status=status)
+    others_membership = MembershipFactory(organisation=organisation, role=MembershipRole.MEMBER)
+    own_membership = others_membership
+    if role == "anonymous":
+        user = AnonymousUser()
+    elif role == "portal_moderator":
+        user = ModeratorFactory()
+    else:
+        user = UserFactory(verified=role != "unverified")
+    if role in ("unverified", "member", "representative"):
+        own_membership = MembershipFactory(
+            user=user,
+            organisation=organisation,
+            role=MembershipRole.MEMBER if role == "member" else MembershipRole.REPRESENTATIVE,
+        )
+    elif role == "other_representative":
+        MembershipFactory(user=user)
+    elif role == "registrant":
+        organisation.created_by = user
+        organisation.save(update_fields=["created_by"])
+    objects = {
+        None: None,
+        "organisation": organisation,
+        "own_membership": own_membership,
+        "others_membership": others_membership,
+        "self": user,
+        "other_user": others_membership.user,
+    }
+    return user, objects
+
+
+@pytest.mark.parametrize("status", [VerificationStatus.VERIFIED, VerificationStatus.PENDING])
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_table(role, status):
+    from core.permissions import has_perm
+
+    user, objects = scene(role, status)
+    wrong = [
+        (name, target)
+        for name, target, when_verified, when_pending in RULE_TABLE
+        if has_perm(user, name, objects[target])
+        != (role in (when_verified if status == VerificationStatus.VERIFIED else when_pending))
+    ]
+    assert wrong == []
+
+
+def test_every_accounts_rule_is_in_the_table():
+    import rules as django_rules
+
+    registered = {
+        name for name in django_rules.permissions.permissions if name.startswith("accounts.")
+    }
+    assert registered == {row[0] for row in RULE_TABLE}
+
+
+def test_every_rule_allows_someone_and_refuses_someone():
+    for name in {row[0] for row in RULE_TABLE}:
+        cells = [cell for row in RULE_TABLE if row[0] == name for cell in row[2:]]
+        assert any(cells) and any(set(ROLES) - cell for cell in cells), name

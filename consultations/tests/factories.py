@@ -63,3 +63,52 @@ class EndorsementFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     stance = Stance.SUPPORT
+
+
+# The roles of the permission tables (test_rules.py here, in positions and in exports).
+ROLES = (
+    "anonymous",
+    "unverified",
+    "person",
+    "member",
+    "representative",
+    "other_representative",
+    "suspended",
+    "consultation_moderator",
+    "portal_moderator",
+)
+
+
+def person_in_role(role: str, *, organisation, consultation):
+    """A person who is ``role`` towards ``organisation`` and ``consultation``.
+
+    The unverified person represents the organisation but has not confirmed their email;
+    the suspended person is a member, suspended from the consultation; moderators have
+    two-factor authentication on.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import MembershipRole
+    from accounts.tests.factories import mfa_enable
+
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "unverified":
+        return MembershipFactory(organisation=organisation, user=UserFactory(verified=False)).user
+    if role in ("member", "suspended"):
+        user = MembershipFactory(organisation=organisation, role=MembershipRole.MEMBER).user
+        if role == "suspended":
+            consultation.suspensions.create(user=user, reason="Off topic.")
+        return user
+    if role == "representative":
+        return MembershipFactory(organisation=organisation).user
+    if role == "other_representative":
+        return MembershipFactory().user
+    if role == "consultation_moderator":
+        user = UserFactory()
+        consultation.moderators.add(user)
+        mfa_enable(user)
+        return user
+    if role == "portal_moderator":
+        return ModeratorFactory()
+    return UserFactory()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import MembershipRole, VerificationStatus
 
+from .factories import ROLES as ROLES_IN_TABLES
 from .factories import (
     ConsultationFactory,
     MembershipFactory,
@@ -124,3 +125,90 @@ def test_moderator_ids_are_read_once(django_assert_num_queries):
     with django_assert_num_queries(1):
         results = [is_consultation_moderator(user, consultation) for user in users]
     assert results == [True, False, False, False, False]
+
+
+# --- every rule, as a role x state table ------------------------------------------------
+
+VERIFIED = {
+    "person",
+    "member",
+    "representative",
+    "other_representative",
+    "suspended",
+    "consultation_moderator",
+    "portal_moderator",
+}
+MODERATORS = {"consultation_moderator", "portal_moderator"}
+PORTAL_MODERATOR = {"portal_moderator"}
+NOBODY: set[str] = set()
+
+# (rule, the object it is asked about, who may while the consultation is open, when closed)
+RULE_TABLE = [
+    ("consultations.participate_consultation", "consultation", VERIFIED - {"suspended"}, NOBODY),
+    ("consultations.moderate_consultation", "consultation", MODERATORS, MODERATORS),
+    ("consultations.add_consultation", None, PORTAL_MODERATOR, PORTAL_MODERATOR),
+    ("consultations.manage_forum", None, PORTAL_MODERATOR, PORTAL_MODERATOR),
+    ("consultations.assign_moderator", None, PORTAL_MODERATOR, PORTAL_MODERATOR),
+    ("consultations.view_moderation", None, MODERATORS, MODERATORS),
+    ("consultations.follow_consultation", None, VERIFIED, VERIFIED),
+    ("consultations.flag_comment", "others_comment", VERIFIED, VERIFIED),
+    ("consultations.change_comment", "own_comment", VERIFIED - {"suspended"}, NOBODY),
+    ("consultations.change_comment", "others_comment", NOBODY, NOBODY),
+    ("consultations.delete_comment", "own_comment", VERIFIED - {"suspended"}, NOBODY),
+    ("consultations.delete_comment", "others_comment", NOBODY, NOBODY),
+    ("consultations.moderate_comment", "others_comment", MODERATORS, MODERATORS),
+    # Today's pages let a representative read the history before confirming their email.
+    (
+        "consultations.view_endorsementchange",
+        "endorsement",
+        {"unverified", "representative", *MODERATORS},
+        {"unverified", "representative", *MODERATORS},
+    ),
+]
+
+
+def scene(role: str, state: str) -> tuple:
+    from .factories import CommentFactory, EndorsementFactory, person_in_role
+
+    consultation = make_consultation(state)
+    organisation = OrganisationFactory()
+    user = person_in_role(role, organisation=organisation, consultation=consultation)
+    author = user if user.is_authenticated else UserFactory()
+    objects = {
+        None: None,
+        "consultation": consultation,
+        "own_comment": CommentFactory(consultation=consultation, author=author),
+        "others_comment": CommentFactory(consultation=consultation),
+        "endorsement": EndorsementFactory(consultation=consultation, organisation=organisation),
+    }
+    return user, objects
+
+
+@pytest.mark.parametrize("state", ["open", "closed"])
+@pytest.mark.parametrize("role", ROLES_IN_TABLES)
+def test_rule_table(role, state):
+    from core.permissions import has_perm
+
+    user, objects = scene(role, state)
+    wrong = [
+        (name, target)
+        for name, target, when_open, when_closed in RULE_TABLE
+        if has_perm(user, name, objects[target])
+        != (role in (when_open if state == "open" else when_closed))
+    ]
+    assert wrong == []
+
+
+def test_every_consultations_rule_is_in_the_table():
+    import rules
+
+    registered = {
+        name for name in rules.permissions.permissions if name.startswith("consultations.")
+    }
+    assert registered == {row[0] for row in RULE_TABLE}
+
+
+def test_every_rule_allows_someone_and_refuses_someone():
+    for name in {row[0] for row in RULE_TABLE}:
+        cells = [cell for row in RULE_TABLE if row[0] == name for cell in row[2:]]
+        assert any(cells) and any(set(ROLES_IN_TABLES) - cell for cell in cells), name
