@@ -19,10 +19,10 @@ from consultations.models import (
     Synthesis,
 )
 from consultations.selectors import (
-    _breakdown,
     consultation_figures,
     consultation_recommendation_rows,
 )
+from consultations.selectors.endorsements import _breakdown
 
 from .models import EXPORT_LANGUAGES, ConsolidatedExport, ExportFormat, ExportStatus
 

@@ -1,0 +1,93 @@
+"""Reads for consultations, shaped so that every page issues a fixed number of queries."""
+
+from ._common import (
+    COMMENT_SORTS,
+    COMMENTS_PER_PAGE,
+    GENDER_GROUPS,
+    GENDER_LABELS,
+    GENDER_MIN_CELL,
+    GENDER_MIN_TOTAL,
+    acts_as_moderator,
+)
+from .comments import (
+    CommentPage,
+    comment_landing,
+    comment_list,
+    comment_threads,
+    discussion_versions,
+    set_comment_visibility,
+    synthesis_get,
+)
+from .endorsements import (
+    STATEMENTS_PER_PAGE,
+    Tally,
+    endorsement_history,
+    endorsement_list,
+    endorsement_page,
+    recommendation_tally,
+)
+from .forums import (
+    ParticipationFigures,
+    consultation_figures,
+    consultation_get,
+    consultation_list,
+    consultation_recommendation_rows,
+    consultation_recommendations,
+    participated_consultation_ids,
+    recommendation_in_consultation,
+    suppress_gender_counts,
+)
+from .moderation import (
+    active_suspensions,
+    audit_log,
+    moderated_consultations,
+    moderation_queue,
+)
+from .viewers import (
+    STANCE_HISTORY_SHOWN,
+    ViewerState,
+    representing_organisations,
+    speaking_organisations,
+    viewer_state,
+)
+
+__all__ = [
+    "COMMENTS_PER_PAGE",
+    "COMMENT_SORTS",
+    "CommentPage",
+    "GENDER_GROUPS",
+    "GENDER_LABELS",
+    "GENDER_MIN_CELL",
+    "GENDER_MIN_TOTAL",
+    "ParticipationFigures",
+    "STANCE_HISTORY_SHOWN",
+    "STATEMENTS_PER_PAGE",
+    "Tally",
+    "ViewerState",
+    "active_suspensions",
+    "acts_as_moderator",
+    "audit_log",
+    "comment_landing",
+    "comment_list",
+    "comment_threads",
+    "consultation_figures",
+    "consultation_get",
+    "consultation_list",
+    "consultation_recommendation_rows",
+    "consultation_recommendations",
+    "discussion_versions",
+    "endorsement_history",
+    "endorsement_list",
+    "endorsement_page",
+    "moderated_consultations",
+    "moderation_queue",
+    "participated_consultation_ids",
+    "recommendation_in_consultation",
+    "recommendation_tally",
+    "representing_organisations",
+    "set_comment_visibility",
+    "speaking_organisations",
+    "suppress_gender_counts",
+    "synthesis_get",
+    "viewer_state",
+]

@@ -1,0 +1,83 @@
+"""Pages for consultations: thin views over the selectors and services."""
+
+from ._common import (
+    AUDIT_LOG_PER_PAGE,
+    QUEUE_PER_PAGE,
+    moderators_only,
+    portal_moderators_only,
+)
+from .debate import (
+    comment_create,
+    comment_delete,
+    comment_flag,
+    comment_reply,
+    comment_update,
+    recommendation_detail,
+)
+from .endorsements import (
+    STANCE_HISTORY_PER_PAGE,
+    endorsement_history,
+    endorsement_set,
+    endorsement_withdraw,
+    recommendation_follow,
+)
+from .forums import (
+    consultation_close,
+    consultation_create,
+    consultation_detail,
+    consultation_extend,
+    consultation_follow,
+    consultation_list,
+    consultation_update,
+    forum_create,
+    forum_update,
+)
+from .moderation import (
+    audit_log,
+    comment_flags_dismiss,
+    comment_hide,
+    comment_restore,
+    moderation_queue,
+    suspension_lift,
+    suspension_list,
+    synthesis_edit,
+    thread_lock,
+    thread_unlock,
+)
+
+__all__ = [
+    "AUDIT_LOG_PER_PAGE",
+    "QUEUE_PER_PAGE",
+    "STANCE_HISTORY_PER_PAGE",
+    "audit_log",
+    "comment_create",
+    "comment_delete",
+    "comment_flag",
+    "comment_flags_dismiss",
+    "comment_hide",
+    "comment_reply",
+    "comment_restore",
+    "comment_update",
+    "consultation_close",
+    "consultation_create",
+    "consultation_detail",
+    "consultation_extend",
+    "consultation_follow",
+    "consultation_list",
+    "consultation_update",
+    "endorsement_history",
+    "endorsement_set",
+    "endorsement_withdraw",
+    "forum_create",
+    "forum_update",
+    "moderation_queue",
+    "moderators_only",
+    "portal_moderators_only",
+    "recommendation_detail",
+    "recommendation_follow",
+    "suspension_lift",
+    "suspension_list",
+    "synthesis_edit",
+    "thread_lock",
+    "thread_unlock",
+]

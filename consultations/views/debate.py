@@ -1,0 +1,426 @@
+"""The recommendation's page within a consultation, and its comments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string, select_template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.rules import is_moderator
+from core.errors import Refusal
+from core.http import post_data as _data
+from core.http import refuse as _refused
+from core.page_cache import ANYONE, fragments, role, versioned
+from core.permissions import has_perm
+from recommendations.models import Recommendation
+
+from .. import selectors, services
+from ..cursors import debate_url
+from ..forms import (
+    CommentEditForm,
+    CommentForm,
+    EndorsementForm,
+    FlagForm,
+    WithdrawForm,
+)
+from ..models import Comment, Consultation, Stance
+from ..services import consultation_closed_message
+from ._common import (
+    _back_to,
+    _comment,
+)
+
+# --- the recommendation within a consultation ----------------------------------------
+
+
+def _recommendation_context(
+    request,
+    consultation: Consultation,
+    recommendation: Recommendation,
+    *,
+    comment_form: CommentForm | None = None,
+    endorsement_form: EndorsementForm | None = None,
+    cursor: str | None = None,
+) -> dict:
+    """Everything the debate page shows, for the reader of this request."""
+    viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
+    sort = request.GET.get("sort", "oldest")
+    if cursor is None:
+        cursor = request.GET.get("cursor", "")
+    comments = selectors.comment_threads(
+        consultation, recommendation, viewer=request.user, sort=sort, cursor=cursor, cached=True
+    )
+    can_write = consultation.is_open and not viewer.is_suspended
+    _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
+    audience = _shared_audience(request.user, consultation, can_write)
+    debate_versions = [
+        f"consultation-meta:{consultation.pk}",
+        *selectors.discussion_versions(consultation, recommendation),
+    ]
+    own_comment_shown = any(
+        comment.viewer_is_author
+        for thread in comments.threads
+        for comment in (thread, *thread.replies)
+    )
+    statements = _statements_part(request, consultation, recommendation, viewer, can_write)
+    if audience is not None:
+        _attach_statement_fragments(statements["endorsements"], debate_versions, audience)
+    try:
+        select_template(["recommendations/_recommendation_content.html"])
+        has_content_template = True
+    except Exception:  # the recommendations app may not ship it
+        has_content_template = False
+    return {
+        "consultation": consultation,
+        "recommendation": recommendation,
+        "session": recommendation.session,
+        "viewer": viewer,
+        "comments": comments,
+        "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
+        "synthesis": selectors.synthesis_get(consultation, recommendation, cached=True),
+        "can_write": can_write,
+        "closed_message": None
+        if consultation.is_open
+        else consultation_closed_message(consultation),
+        "has_content_template": has_content_template,
+        "sorts": [
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("replies", _("Most replies")),
+        ],
+        # What readers of one kind share, rendered once ({% shared %} in the templates).
+        "debate_versions": debate_versions,
+        "threads_audience": None if own_comment_shown else audience,
+        "threads_variant": (sort, cursor),  # what selects the page of threads
+        "endorsement_set_url": reverse(
+            "consultations:endorsement-set", args=[consultation.pk, recommendation.slug]
+        ),
+        **statements,
+        **_form_parts(
+            request, viewer, comment_form=comment_form, endorsement_form=endorsement_form
+        ),
+    }
+
+
+def _statements_part(request, consultation, recommendation, viewer, can_write) -> dict:
+    """The page of statements, each marked with whether this reader may co-sign it."""
+    statements_query = request.GET.copy()
+    statements_query.pop("statements", None)
+    representing_ids = {org.pk for org in viewer.representing_organisations}
+    endorsement_page = selectors.endorsement_page(
+        consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
+    )
+    endorsements = list(endorsement_page.object_list)
+    for endorsement in endorsements:
+        endorsement.can_cosign = _cosignable(endorsement) and bool(
+            representing_ids - {endorsement.organisation_id}
+        )
+    return {
+        "endorsements": endorsements,
+        "endorsement_page": endorsement_page,
+        "statements_query": statements_query.urlencode(),
+    }
+
+
+def _form_parts(
+    request,
+    viewer,
+    *,
+    comment_form: CommentForm | None = None,
+    endorsement_form: EndorsementForm | None = None,
+) -> dict:
+    """The reader's forms and their organisations' own stances."""
+    if comment_form is None:
+        comment_form = CommentForm(organisations=viewer.speaking_organisations, user=request.user)
+    own = next(iter(viewer.endorsements.values()), None)
+    if endorsement_form is None and viewer.representing_organisations:
+        initial = {}
+        if own is not None and own.is_active:
+            initial = {
+                "organisation": own.organisation_id,
+                "stance": own.stance,
+                "statement": own.statement,
+            }
+        endorsement_form = EndorsementForm(
+            organisations=viewer.representing_organisations, user=request.user, initial=initial
+        )
+    return {
+        "comment_form": comment_form,
+        "endorsement_form": endorsement_form,
+        "withdraw_form": WithdrawForm(
+            organisations=viewer.representing_organisations, user=request.user
+        ),
+        # Read once for every co-signing form on the page.
+        "cosign_choices": [
+            (org.pk, org.name_for(request.user)) for org in viewer.representing_organisations
+        ],
+        "cosign_label": _("Co-sign as"),
+        "cosign_button": _("Co-sign this statement"),
+        "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
+        "endorsement_histories": list(viewer.endorsements.values()),
+    }
+
+
+def _shared_audience(user, consultation, can_write) -> str | None:
+    """Which readers share the parts of a debate page that name people, or None for moderators.
+
+    Moderators see real names and hidden text: their pages are always theirs alone.
+    """
+    if is_moderator(user) or selectors.acts_as_moderator(user, consultation):
+        return None
+    if not user.is_authenticated:
+        return role("anonymous")
+    return role("writer" if can_write else "reader")
+
+
+def _cosignable(endorsement) -> bool:
+    """A statement of reservations or opposition of its own, which others may co-sign."""
+    return (
+        endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE) and not endorsement.cosigned_id
+    )
+
+
+def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
+    """Give each comment the HTML every reader of its kind sees, rendered once and shared.
+
+    A comment renders alike for every reader who is neither its author nor a
+    moderator, given the reader's kind (anonymous, signed in, able to write),
+    language and time zone; those fragments are shared through the cache under
+    the debate's versions, so any write to the debate renders them afresh.
+    Authors and moderators always get their comments rendered for them.
+    """
+    user = request.user
+    shown = [
+        comment
+        for thread in comments.threads
+        for comment in (thread, *thread.replies)
+        if not comment.viewer_is_author
+    ]
+    if not shown:
+        return
+    audience = _shared_audience(user, consultation, can_write)
+    if audience is None:
+        return
+    by_pk = {comment.pk: comment for comment in shown}
+
+    def render(missing) -> dict:
+        context = {
+            "consultation": consultation,
+            "viewer": viewer,
+            "can_write": can_write,
+            "user": user,
+            "request": request,
+        }
+        return {
+            pk: render_to_string("consultations/_comment.html", {**context, "comment": by_pk[pk]})
+            for pk in missing
+        }
+
+    html = fragments(
+        "comment-html",
+        list(by_pk),
+        audience=audience,
+        depends_on=selectors.discussion_versions(consultation, recommendation),
+        render=render,
+    )
+    for comment in shown:
+        comment.fragment = mark_safe(html[comment.pk])  # noqa: S308 - our template
+
+
+def _attach_statement_fragments(endorsements, depends_on: list[str], audience: str) -> None:
+    """Give each statement the HTML every reader of ``audience`` sees, rendered once and shared."""
+    by_pk = {endorsement.pk: endorsement for endorsement in endorsements}
+
+    def render(missing) -> dict:
+        return {
+            pk: render_to_string("consultations/_statement.html", {"endorsement": by_pk[pk]})
+            for pk in missing
+        }
+
+    html = fragments(
+        "statement-html", list(by_pk), audience=audience, depends_on=depends_on, render=render
+    )
+    for endorsement in endorsements:
+        endorsement.fragment = mark_safe(html[endorsement.pk])  # noqa: S308 - our template
+
+
+def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
+    """The consultation and the recommendation with its text, in one cache read.
+
+    As fresh as a read from the database: a change to the consultation, its
+    scope or its moderators bumps its version before it commits and again
+    after; the report's text changes only with an import.
+    """
+
+    def read():
+        consultation = selectors.consultation_get(pk)
+        recommendation = (
+            selectors.consultation_recommendations(consultation)
+            .prefetch_related("examples", "themes")
+            .get(slug=slug)
+        )
+        return consultation, recommendation
+
+    try:
+        return versioned(
+            "debate-subjects",
+            (pk, slug),
+            audience=ANYONE,
+            depends_on=["names", f"consultation-meta:{pk}"],
+            compute=read,
+        )
+    except (Consultation.DoesNotExist, Recommendation.DoesNotExist):
+        raise Http404 from None
+
+
+def recommendation_detail(request, pk, slug):
+    consultation, recommendation = _debate_subjects(pk, slug)
+    context = _recommendation_context(request, consultation, recommendation)
+    if request.htmx and request.GET.get("fragment") == "comments":
+        return render(request, "consultations/_comments.html", context)
+    return render(request, "consultations/recommendation_detail.html", context)
+
+
+@require_POST
+@login_required
+def comment_create(request, pk, slug):
+    consultation, recommendation = _debate_subjects(pk, slug)
+    # Only the organisations one may speak for are needed to post.
+    organisations = selectors.speaking_organisations(request.user)
+    form = CommentForm(request.POST, organisations=organisations, user=request.user)
+    parent = None
+    if form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id).select_related("root").first()
+            if parent is None:
+                form.add_error(None, _("The comment you answer no longer exists."))
+    if form.is_valid():
+        organisation_id = form.cleaned_data.get("organisation")
+        try:
+            comment = services.comment_create(
+                consultation=consultation,
+                recommendation=recommendation,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                organisation=form.organisations.get(organisation_id) if organisation_id else None,
+                by=request.user,
+            )
+        except Refusal as error:
+            form.add_error(None, error.message)
+        else:
+            sort = request.GET.get("sort", "oldest")
+            # The page that shows the comment, found without counting threads.
+            cursor = selectors.comment_landing(comment, sort=sort)
+            url = debate_url(
+                consultation.pk,
+                recommendation.slug,
+                sort=sort,
+                cursor=cursor,
+                comment_id=comment.pk,
+            )
+            if request.htmx:
+                context = _recommendation_context(
+                    request, consultation, recommendation, cursor=cursor
+                )
+                context["posted_comment"] = comment
+                return render(request, "consultations/_comments.html", context)
+            messages.success(request, _("Your comment has been posted."))
+            return redirect(url)
+    if parent is not None and not request.htmx:
+        return render(
+            request,
+            "consultations/comment_reply.html",
+            {"comment": parent, "form": form, "consultation": consultation},
+        )
+    context = _recommendation_context(request, consultation, recommendation, comment_form=form)
+    template = (
+        "consultations/_comments.html"
+        if request.htmx
+        else "consultations/recommendation_detail.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def comment_reply(request, pk):
+    """The reply form for one comment, as a page (and as a fragment for HTMX)."""
+    comment = _comment(pk)
+    form = CommentForm(
+        initial={"parent": comment.pk},
+        organisations=selectors.speaking_organisations(request.user),
+        user=request.user,
+    )
+    template = (
+        "consultations/_reply_form.html" if request.htmx else "consultations/comment_reply.html"
+    )
+    return render(
+        request,
+        template,
+        {"comment": comment, "form": form, "consultation": comment.consultation},
+    )
+
+
+@login_required
+def comment_update(request, pk):
+    comment = _comment(pk)
+    try:
+        services.consultation_check_open(comment.consultation)
+    except Refusal as error:
+        return _refused(request, error, _back_to(comment))
+    if not has_perm(request.user, "consultations.change_comment", comment):
+        raise PermissionDenied
+    form = CommentEditForm(_data(request), initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, body=form.cleaned_data["body"], by=request.user)
+        except Refusal as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your comment has been updated."))
+            return redirect(_back_to(comment))
+    return render(request, "consultations/comment_edit.html", {"form": form, "comment": comment})
+
+
+@login_required
+def comment_delete(request, pk):
+    comment = _comment(pk)
+    try:
+        services.consultation_check_open(comment.consultation)
+    except Refusal as error:
+        return _refused(request, error, _back_to(comment))
+    if not has_perm(request.user, "consultations.delete_comment", comment):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.comment_delete(comment=comment, by=request.user)
+        except Refusal as error:
+            return _refused(request, error, _back_to(comment))
+        messages.success(request, _("Your comment has been deleted."))
+        return redirect(_back_to(comment))
+    return render(request, "consultations/comment_delete.html", {"comment": comment})
+
+
+@login_required
+def comment_flag(request, pk):
+    comment = _comment(pk)
+    form = FlagForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_flag(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                by=request.user,
+            )
+        except Refusal as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at this comment."))
+            return redirect(_back_to(comment))
+    return render(request, "consultations/comment_flag.html", {"form": form, "comment": comment})
