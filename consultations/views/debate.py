@@ -26,7 +26,6 @@ from ..forms import (
     CommentForm,
     EndorsementForm,
     FlagForm,
-    WithdrawForm,
 )
 from ..models import Comment, Consultation, Stance
 from ..services import consultation_closed_message
@@ -152,9 +151,6 @@ def _form_parts(
     return {
         "comment_form": comment_form,
         "endorsement_form": endorsement_form,
-        "withdraw_form": WithdrawForm(
-            organisations=viewer.representing_organisations, user=request.user
-        ),
         # Read once for every co-signing form on the page.
         "cosign_choices": [
             (org.pk, org.name_for(request.user)) for org in viewer.representing_organisations
