@@ -37,7 +37,7 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def user_profile_update(*, user: User, by: User, **changes) -> User:
+def user_profile_update(*, user: User, by: User, **changes: str | int) -> User:
     """Update a person's profile and preferences; only they can."""
     require_perm(
         by, "accounts.manage_user", user, message=_("You can only change your own profile.")
