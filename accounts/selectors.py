@@ -1,8 +1,10 @@
 """Reads for accounts, shaped so that each page issues a constant number of queries."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
@@ -15,6 +17,7 @@ from .models import (
     MembershipRequestStatus,
     Organisation,
     OrganisationKind,
+    User,
     VerificationStatus,
 )
 from .regions import REGIONS
@@ -28,7 +31,7 @@ class Facet:
 
 
 def organisation_directory(
-    *, user, kind: str = "", region: str = "", country: str = ""
+    *, user: User | AnonymousUser, kind: str = "", region: str = "", country: str = ""
 ) -> tuple[QuerySet, dict[str, list[Facet]]]:
     """Verified organisations filtered by kind, region and country, with counts per value.
 
@@ -90,7 +93,7 @@ def organisation_detail(*, pk: int) -> Organisation:
     return Organisation.objects.prefetch_related(public_members).get(pk=pk)
 
 
-def organisation_visible_to(*, organisation: Organisation, user) -> bool:
+def organisation_visible_to(*, organisation: Organisation, user: User | AnonymousUser) -> bool:
     """Pending and rejected organisations are seen only by their members and moderators."""
     if organisation.is_verified:
         return True
@@ -117,7 +120,7 @@ def organisation_management(*, organisation: Organisation) -> dict:
     return {"memberships": memberships, "requests": requests, "invitations": invitations}
 
 
-def user_memberships(*, user) -> list[Membership]:
+def user_memberships(*, user: User) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("organisation").order_by("pk"))
 
 
@@ -186,7 +189,7 @@ def verification_queue() -> list[Organisation]:
     return pending
 
 
-def delegate_user_ids(user_ids) -> set[int]:
+def delegate_user_ids(*, user_ids: Iterable[int]) -> set[int]:
     """Which of these people belong to a verified government delegation, in one query.
 
     For lists (comments, signatories) that show a "delegate" badge per person.

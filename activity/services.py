@@ -1,5 +1,6 @@
 """Writes for the activity stream and the audit log, always in the caller's transaction."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
@@ -9,12 +10,12 @@ from .models import Activity, ModerationAction
 @transaction.atomic
 def moderation_action_record(
     *,
-    actor,
+    actor: AbstractBaseUser,
     action: str,
     target: models.Model,
     reason: str = "",
     label: str | None = None,
-    consultation=None,
+    consultation: models.Model | None = None,
 ) -> ModerationAction:
     """Write one row of the audit log; call it inside the moderation service."""
     return ModerationAction.objects.create(
@@ -32,10 +33,10 @@ def activity_record(
     *,
     verb: str,
     target: models.Model,
-    actor=None,
-    organisation=None,
-    consultation=None,
-    recommendation=None,
+    actor: AbstractBaseUser | None = None,
+    organisation: models.Model | None = None,
+    consultation: models.Model | None = None,
+    recommendation: models.Model | None = None,
     data: dict | None = None,
 ) -> Activity:
     """Record an Activity row for the digests, in the caller's transaction."""

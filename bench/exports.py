@@ -256,12 +256,12 @@ def main():
 
         with translation.override("en"):
             Path(os.environ["BENCH_DUMP"]).write_text(
-                json.dumps(consolidated_content(consultation))
+                json.dumps(consolidated_content(consultation=consultation))
             )
     try:
         with translation.override("en"):
             content, seconds, cpu, peak = measure(
-                "content", lambda: consolidated_content(consultation)
+                "content", lambda: consolidated_content(consultation=consultation)
             )
             print(f"{'step':8} {'wall':>9} {'cpu':>9} {'size':>13} {'peak (tracemalloc)':>22}")
             print(f"{'content':8} {seconds:7.2f} s {cpu:7.2f} s {'':>13} {peak / 2**20:17.1f} MiB")

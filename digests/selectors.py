@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
+from accounts.models import User
+
 from .content import LOOKBACK, PERIOD, Period, period_key, user_zone
 from .models import DigestDelivery, DigestRun, NotificationPreference
 
@@ -41,7 +43,7 @@ def digest_due_user_ids(*, frequency: str, now: datetime) -> list[int]:
     return list(recipients.filter(due).order_by("pk").values_list("pk", flat=True))
 
 
-def digest_periods(*, users: list, frequency: str, end: datetime) -> tuple[dict, set]:
+def digest_periods(*, users: list[User], frequency: str, end: datetime) -> tuple[dict, set]:
     """Each person's period ending at ``end``, and the people already sent it.
 
     A period starts where the last digest sent ended (so a failed one is
@@ -83,7 +85,7 @@ def digest_run_list(*, limit: int = 50) -> list[DigestRun]:
     return list(DigestRun.objects.order_by("-started_at", "-id")[:limit])
 
 
-def notification_preference_for(user) -> NotificationPreference:
+def notification_preference_for(*, user: User) -> NotificationPreference:
     """The person's preferences, unsaved defaults when they never changed them."""
     preference = NotificationPreference.objects.filter(user=user).first()
     return preference or NotificationPreference(user=user)

@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from consultations.models import Comment
 from core.permissions import require_perm
 from core.tasks import enqueue_on_commit
 
@@ -61,7 +63,7 @@ def _user_fields():
 # --- digests ---------------------------------------------------------------------
 
 
-def digest_build(*, user, frequency: str, end: datetime | None = None) -> Digest | None:
+def digest_build(*, user: User, frequency: str, end: datetime | None = None) -> Digest | None:
     """The digest ``user`` would get for the period ending at ``end`` (None: nothing new)."""
     end = end or timezone.now()
     builder = DigestBuilder(frequency=frequency)
@@ -308,7 +310,7 @@ def _label(obj: models.Model) -> list:
 @transaction.atomic
 def outbox_enqueue(
     *,
-    user,
+    user: User | None,
     kind: str,
     subject_template: str,
     body_template: str,
@@ -445,7 +447,7 @@ def outbox_drain(*, limit: int = 200, now: datetime | None = None) -> int:
     return sent
 
 
-def comment_reply_notify(*, comment) -> OutboxMessage | None:
+def comment_reply_notify(*, comment: Comment) -> OutboxMessage | None:
     """Tell a comment's author, at once, that someone replied (in the reply's transaction)."""
     parent = comment.parent
     if parent is None or parent.author_id is None or parent.author_id == comment.author_id:
@@ -465,7 +467,9 @@ def comment_reply_notify(*, comment) -> OutboxMessage | None:
 
 
 @transaction.atomic
-def notification_preferences_update(*, user, by, **changes: bool) -> NotificationPreference:
+def notification_preferences_update(
+    *, user: User, by: User, **changes: bool
+) -> NotificationPreference:
     """Change which immediate notifications a person gets; only they can."""
     require_perm(
         by, "accounts.manage_user", user, message=_("You can only change your own preferences.")
@@ -484,7 +488,7 @@ def notification_preferences_update(*, user, by, **changes: bool) -> Notificatio
 
 
 @transaction.atomic
-def unsubscribe_apply(*, token: str):
+def unsubscribe_apply(*, token: str) -> tuple[User, str]:
     """Stop what the token names, without a login; returns the person and what stopped.
 
     Raises ``InvalidToken`` for a tampered token or a person who is gone.

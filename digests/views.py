@@ -42,7 +42,7 @@ def unsubscribe(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    preference = selectors.notification_preference_for(request.user)
+    preference = selectors.notification_preference_for(user=request.user)
     if request.method == "POST":
         form = NotificationPreferenceForm(request.POST, instance=preference)
         if form.is_valid():

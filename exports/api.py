@@ -51,7 +51,7 @@ class VersionList(StrictQueryParamsMixin, APIView):
     def get(self, request, pk):
         consultation = _consultation(pk)
         versions: dict[int, dict] = {}
-        for export in selectors.export_versions(consultation):
+        for export in selectors.export_versions(consultation=consultation):
             entry = versions.setdefault(
                 export.version,
                 {"version": export.version, "published_at": export.published_at, "files": []},

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, OrganisationKind
+from accounts.models import Organisation, OrganisationKind, User
 from consultations.models import (
     Consultation,
     Endorsement,
@@ -32,7 +34,7 @@ STANCE_ORDER = [Stance.SUPPORT, Stance.RESERVATIONS, Stance.OPPOSE]
 POSITION_STATUSES_SHOWN = ("open", "final")
 
 
-def absolute_url(path: str) -> str:
+def absolute_url(*, path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -98,7 +100,7 @@ def _positions(consultation: Consultation) -> tuple[bool, list[dict]]:
                 "status": position.status,
                 "status_label": str(position.get_status_display()),
                 "revision": position.current_number,
-                "url": absolute_url(position.get_absolute_url()),
+                "url": absolute_url(path=position.get_absolute_url()),
                 "lead_organisation": _organisation_entry(position.lead_organisation)["name"],
                 "recommendations": [r.citation for r in position.export_recommendations],
                 "signatories": [
@@ -110,7 +112,7 @@ def _positions(consultation: Consultation) -> tuple[bool, list[dict]]:
     return True, result
 
 
-def consolidated_content(consultation: Consultation) -> dict:
+def consolidated_content(*, consultation: Consultation) -> dict:
     """The full structured content of a consultation's consolidated document.
 
     A fixed number of queries whatever the size. Figures come from the same
@@ -231,7 +233,7 @@ def consolidated_content(consultation: Consultation) -> dict:
                 },
                 "endorsements": endorsements.get(recommendation.pk, []),
                 "comment_count": stats.comment_count,
-                "debate_url": absolute_url(debate_path),
+                "debate_url": absolute_url(path=debate_path),
                 "positions": [
                     {
                         "id": p["id"],
@@ -250,7 +252,7 @@ def consolidated_content(consultation: Consultation) -> dict:
         "consultation": {
             "id": consultation.pk,
             "title": consultation.title,
-            "url": absolute_url(consultation.get_absolute_url()),
+            "url": absolute_url(path=consultation.get_absolute_url()),
             "opens_at": consultation.opens_at.isoformat(),
             "closes_at": consultation.closes_at.isoformat(),
             "forum": {
@@ -277,7 +279,7 @@ def consolidated_content(consultation: Consultation) -> dict:
     }
 
 
-def export_versions(consultation: Consultation) -> QuerySet[ConsolidatedExport]:
+def export_versions(*, consultation: Consultation) -> QuerySet[ConsolidatedExport]:
     """Published files of a consultation, newest version first (one query)."""
     return ConsolidatedExport.objects.filter(
         consultation=consultation, version__isnull=False
@@ -285,7 +287,7 @@ def export_versions(consultation: Consultation) -> QuerySet[ConsolidatedExport]:
 
 
 def versions_by_language(
-    exports, language: str
+    *, exports: Iterable[ConsolidatedExport], language: str
 ) -> list[tuple[int, list[tuple[str, str, list[ConsolidatedExport]]]]]:
     """Published files grouped by version (newest first), then by language.
 
@@ -310,7 +312,7 @@ def versions_by_language(
 
 
 def export_latest_drafts(
-    consultation: Consultation, language: str
+    *, consultation: Consultation, language: str
 ) -> dict[str, ConsolidatedExport]:
     """The newest draft of each format in one language (one query)."""
     drafts: dict[str, ConsolidatedExport] = {}
@@ -321,15 +323,15 @@ def export_latest_drafts(
     return drafts
 
 
-def export_get(pk: int) -> ConsolidatedExport:
+def export_get(*, pk: int) -> ConsolidatedExport:
     return ConsolidatedExport.objects.select_related("consultation__forum").get(pk=pk)
 
 
-def ready_exports(consultation: Consultation) -> QuerySet[ConsolidatedExport]:
+def ready_exports(*, consultation: Consultation) -> QuerySet[ConsolidatedExport]:
     return ConsolidatedExport.objects.filter(consultation=consultation, status=ExportStatus.READY)
 
 
-def delegate_download_links(user) -> list[Consultation]:
+def delegate_download_links(*, user: User | AnonymousUser) -> list[Consultation]:
     """Recent consultations whose downloads a delegate's home page links to (two queries)."""
     from accounts.rules import is_delegate
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from activity.services import activity_record
 from consultations.models import Consultation
 from core.errors import Refusal
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 STALE_BUILD = timedelta(minutes=15)
 
 
-def content_fingerprint(content: dict) -> str:
+def content_fingerprint(*, content: dict) -> str:
     encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -61,8 +62,8 @@ def snapshot_take(*, consultation: Consultation) -> ExportSnapshot:
     built, so every language of a version comes from the same data.
     """
     with translation.override(SNAPSHOT_LANGUAGE):
-        content = consolidated_content(consultation)
-    fingerprint = content_fingerprint(content)
+        content = consolidated_content(consultation=consultation)
+    fingerprint = content_fingerprint(content=content)
     snapshot = ExportSnapshot.objects.filter(
         consultation=consultation, data_fingerprint=fingerprint
     ).first()
@@ -79,7 +80,7 @@ def snapshot_take(*, consultation: Consultation) -> ExportSnapshot:
 
 @transaction.atomic
 def export_request(
-    *, consultation: Consultation, fmt: str, by, language: str | None = None
+    *, consultation: Consultation, fmt: str, by: User, language: str | None = None
 ) -> ConsolidatedExport:
     """The live draft of one format, in one language, for the data as it is now.
 
@@ -120,7 +121,7 @@ def export_request(
 
 
 @transaction.atomic
-def export_publish(*, consultation: Consultation, by) -> list[ConsolidatedExport]:
+def export_publish(*, consultation: Consultation, by: User) -> list[ConsolidatedExport]:
     """Publish the next numbered version: one immutable file per format and language.
 
     Every file of the version is built from the same snapshot, so version N
@@ -271,7 +272,7 @@ def _notify_ready(export: ConsolidatedExport) -> None:
         "SITE_NAME": settings.SITE_NAME,
         "consultation_title": export.consultation.title,
         "format": export.get_format_display(),
-        "url": absolute_url(export.get_absolute_url()),
+        "url": absolute_url(path=export.get_absolute_url()),
     }
     language = user.interface_language or settings.LANGUAGE_CODE
 

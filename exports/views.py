@@ -28,7 +28,7 @@ def _consultation(pk: int) -> Consultation:
 def _export(request, export_pk: int) -> ConsolidatedExport:
     """The export if the viewer may see it, checked on every request; 404 otherwise."""
     try:
-        export = selectors.export_get(export_pk)
+        export = selectors.export_get(pk=export_pk)
     except ConsolidatedExport.DoesNotExist as error:
         raise Http404 from error
     if not has_perm(request.user, "exports.view_consolidatedexport", export):
@@ -39,7 +39,9 @@ def _export(request, export_pk: int) -> ConsolidatedExport:
 def export_list(request, pk):
     consultation = _consultation(pk)
     language = export_language(getattr(request, "LANGUAGE_CODE", None))
-    versions = selectors.versions_by_language(selectors.export_versions(consultation), language)
+    versions = selectors.versions_by_language(
+        exports=selectors.export_versions(consultation=consultation), language=language
+    )
     can_draft = has_perm(request.user, "exports.view_draft_consolidatedexport", consultation)
     return render(
         request,
@@ -52,7 +54,11 @@ def export_list(request, pk):
             "can_request": has_perm(
                 request.user, "exports.request_consolidatedexport", consultation
             ),
-            "drafts": (selectors.export_latest_drafts(consultation, language) if can_draft else {}),
+            "drafts": (
+                selectors.export_latest_drafts(consultation=consultation, language=language)
+                if can_draft
+                else {}
+            ),
             "formats": ExportFormat.choices,
             "can_publish": has_perm(
                 request.user, "exports.publish_consolidatedexport", consultation

@@ -16,7 +16,7 @@ def home(request):
         request,
         "portal/home.html",
         {
-            "delegate_downloads": delegate_download_links(request.user),
+            "delegate_downloads": delegate_download_links(user=request.user),
             "open_consultations": [c for c in current if c.status == "open"],
             "upcoming_consultations": [c for c in current if c.status == "upcoming"],
         },

@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         query = self.cleaned_data["q"]
-        if not search_terms(query):
+        if not search_terms(query=query):
             raise forms.ValidationError(
                 _("Enter a word or a phrase to search for."), code="no_words"
             )

@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -114,14 +115,16 @@ ParticipationProvider = Callable[..., dict]
 _participation_providers: list[ParticipationProvider] = []
 
 
-def register_participation_provider(provider: ParticipationProvider) -> ParticipationProvider:
+def register_participation_provider(*, provider: ParticipationProvider) -> ParticipationProvider:
     """Register ``provider(*, recommendation, request) -> dict`` for recommendation pages."""
     if provider not in _participation_providers:
         _participation_providers.append(provider)
     return provider
 
 
-def recommendation_participation_context(*, recommendation: Recommendation, request) -> dict:
+def recommendation_participation_context(
+    *, recommendation: Recommendation, request: HttpRequest
+) -> dict:
     """Template context for the participation block, gathered from registered providers."""
     context: dict = {}
     for provider in _participation_providers:
@@ -136,7 +139,7 @@ class SearchResult:
     rank: float
 
 
-def plain_text(markdown_text: str) -> str:
+def plain_text(*, markdown_text: str) -> str:
     """Markdown of the report reduced to readable text for snippets."""
     text = re.sub(r"<(https?://[^>\s]+)>", r"\1", markdown_text)
     text = re.sub(r"^- ", "", text, flags=re.MULTILINE)
@@ -149,7 +152,7 @@ def _highlighted(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags added
 
 
-def search_terms(query: str) -> list[str]:
+def search_terms(*, query: str) -> list[str]:
     """The words of a query, without the operators PostgreSQL's web search syntax uses."""
     words = re.findall(r"[\w][\w'’-]*", query)
     return [word for word in words if word.lower() != "or"][:SEARCH_MAX_WORDS]
@@ -162,7 +165,7 @@ def recommendation_search(*, query: str) -> list[SearchResult]:
     elsewhere. Either way: one or two queries, whatever the number of rows.
     """
     query = query.strip()
-    if not search_terms(query):
+    if not search_terms(query=query):
         return []
     if connection.vendor == "postgresql":
         return _search_postgresql(query)
@@ -228,14 +231,16 @@ def _search_postgresql(query: str) -> list[SearchResult]:
     )
     return [
         SearchResult(
-            recommendation=row, snippet=_highlighted(plain_text(row.headline)), rank=row.rank
+            recommendation=row,
+            snippet=_highlighted(plain_text(markdown_text=row.headline)),
+            rank=row.rank,
         )
         for row in rows
     ]
 
 
 def _search_simple(query: str) -> list[SearchResult]:
-    terms = search_terms(query)
+    terms = search_terms(query=query)
     condition = Q()
     for term in terms:
         condition &= (
@@ -252,8 +257,10 @@ def _search_simple(query: str) -> list[SearchResult]:
     pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
     results = []
     for row in rows:
-        body = plain_text(row.body)
-        examples = plain_text(" ".join(example.body for example in row.examples.all()))
+        body = plain_text(markdown_text=row.body)
+        examples = plain_text(
+            markdown_text=" ".join(example.body for example in row.examples.all())
+        )
         # Title above body above examples, as the weights do on PostgreSQL.
         rank = (
             3 * len(pattern.findall(row.title))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +77,7 @@ def _sync(instance, values: dict) -> str:
 
 
 @transaction.atomic
-def report_import(*, parsed: ParsedReport, by=None) -> ImportSummary:
+def report_import(*, parsed: ParsedReport, by: AbstractBaseUser | None = None) -> ImportSummary:
     """Create or update the report's rows from its parsed text, keyed by natural keys.
 
     Ids and slugs of existing rows never change; a second run with the same
@@ -204,7 +206,9 @@ def report_import(*, parsed: ParsedReport, by=None) -> ImportSummary:
 
 
 @transaction.atomic
-def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> Recommendation:
+def recommendation_themes_set(
+    *, recommendation: Recommendation, themes: Iterable[Theme | int], by: AbstractBaseUser
+) -> Recommendation:
     """A moderator sets a recommendation's themes; re-imports then leave them alone."""
     require_perm(
         by,
@@ -221,7 +225,9 @@ def recommendation_themes_set(*, recommendation: Recommendation, themes, by) -> 
 
 
 @transaction.atomic
-def recommendation_themes_reset(*, recommendation: Recommendation, by) -> Recommendation:
+def recommendation_themes_reset(
+    *, recommendation: Recommendation, by: AbstractBaseUser
+) -> Recommendation:
     """Hand a recommendation's themes back to the rules and apply them now."""
     require_perm(
         by,

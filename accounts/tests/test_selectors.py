@@ -17,7 +17,7 @@ def test_delegate_user_ids_in_one_query(django_assert_num_queries):
     ngo = MembershipFactory().user
     loner = UserFactory()
     with django_assert_num_queries(1):
-        ids = selectors.delegate_user_ids([delegate.pk, pending.pk, ngo.pk, loner.pk])
+        ids = selectors.delegate_user_ids(user_ids=[delegate.pk, pending.pk, ngo.pk, loner.pk])
     assert ids == {delegate.pk}
 
 

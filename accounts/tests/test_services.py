@@ -87,7 +87,7 @@ def test_register_turns_an_integrity_error_into_a_domain_error(monkeypatch):
     register(UserFactory())
     # Simulate the race: the check passes, then the constraint fires.
     monkeypatch.setattr(
-        "accounts.services.Organisation.objects.annotate",
+        "accounts.services.organisations.Organisation.objects.annotate",
         lambda **kwargs: Organisation.objects.none().annotate(**kwargs),
     )
     with pytest.raises(Refusal, match="already registered"):

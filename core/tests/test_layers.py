@@ -124,7 +124,7 @@ def test_every_app_of_the_project_has_a_layer():
 def test_the_walk_reads_every_layer():
     read = {Path(path).parts[0] for path in project_modules()}
     assert read == set(LAYER)
-    assert "accounts/services.py" in project_modules()
+    assert "accounts/services/organisations.py" in project_modules()
     assert not any("/tests/" in path or "/migrations/" in path for path in project_modules())
 
 

@@ -46,7 +46,7 @@ def test_positions_with_signatories_and_final_text(debate):
         consultation=consultation, title="Still drafting", lead_organisation=orgs[0]
     ).recommendations.add(recs[0])
 
-    content = consolidated_content(consultation)
+    content = consolidated_content(consultation=consultation)
 
     assert content["positions_available"] is True
     assert [p["title"] for p in content["positions"]] == [position.title]
@@ -62,7 +62,7 @@ def test_positions_with_signatories_and_final_text(debate):
 
 def test_at_risk_organisation_never_named_nor_located(debate):
     consultation, *_rest = debate
-    content = consolidated_content(consultation)
+    content = consolidated_content(consultation=consultation)
     masked = [o for o in content["organisations"] if o["at_risk"]]
     assert masked == [
         {
@@ -80,7 +80,7 @@ def test_figures_are_the_consultation_pages_figures(debate):
     from consultations.selectors import consultation_figures
 
     consultation, *_rest = debate
-    content = consolidated_content(consultation)
+    content = consolidated_content(consultation=consultation)
     figures = consultation_figures(consultation)
     assert content["participation"]["organisations"] == figures.organisations
     assert content["participation"]["endorsements"] == figures.endorsements
@@ -95,7 +95,7 @@ def test_content_issues_a_fixed_number_of_queries(django_assert_max_num_queries)
     )
     _final_position(consultation, recs[0], orgs[0], [orgs[1]], "P")
     with django_assert_max_num_queries(20) as small_run:
-        consolidated_content(consultation)
+        consolidated_content(consultation=consultation)
     more_recs = [RecommendationFactory(session=recs[0].session) for _ in range(6)]
     more_orgs = [OrganisationFactory() for _ in range(8)]
     for org in more_orgs:
@@ -114,5 +114,5 @@ def test_content_issues_a_fixed_number_of_queries(django_assert_max_num_queries)
             consultation, more_recs[index], more_orgs[index], more_orgs[:4], f"P{index}"
         )
     with django_assert_max_num_queries(len(small_run.captured_queries)):
-        content = consolidated_content(consultation)
+        content = consolidated_content(consultation=consultation)
     assert len(content["positions"]) == 6

@@ -111,12 +111,12 @@ def test_stemming_on_postgresql_substrings_elsewhere(imported):
 
 
 def test_search_terms_drop_operators():
-    assert search_terms('"brain drain" or -women') == ["brain", "drain", "women"]
-    assert search_terms("") == []
+    assert search_terms(query='"brain drain" or -women') == ["brain", "drain", "women"]
+    assert search_terms(query="") == []
 
 
 def test_plain_text_drops_markdown():
-    assert plain_text("*An* example:\n\n- one\n- two <http://example.org>") == (
+    assert plain_text(markdown_text="*An* example:\n\n- one\n- two <http://example.org>") == (
         "An example: one two http://example.org"
     )
 
@@ -138,7 +138,7 @@ def test_participation_providers_extend_the_context(imported, rf):
     def provider(*, recommendation, request):
         return {"tally": recommendation.citation}
 
-    register_participation_provider(provider)
+    register_participation_provider(provider=provider)
     try:
         context = recommendation_participation_context(
             recommendation=recommendation, request=rf.get("/")
