@@ -377,6 +377,11 @@ class Endorsement(models.Model):
     def is_active(self) -> bool:
         return self.withdrawn_at is None
 
+    @property
+    def is_cosignable(self) -> bool:
+        """A statement of reservations or opposition of its own, which others may co-sign."""
+        return self.stance in STANCES_NEEDING_STATEMENT and not self.cosigned_id
+
 
 class EndorsementChange(models.Model):
     """One entry in an endorsement's history: every stance taken and every withdrawal."""

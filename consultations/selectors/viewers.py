@@ -8,6 +8,7 @@ from accounts.rules import user_memberships
 from core.page_cache import person, reader_version, versioned
 
 from ..models import (
+    Comment,
     Consultation,
     Endorsement,
     EndorsementChange,
@@ -57,6 +58,8 @@ class ViewerState:
     follows_consultation: bool = False
     follows_recommendation: bool = False
     endorsements: dict = field(default_factory=dict)
+    # Whether they have written in this recommendation's debate (kept or deleted).
+    has_commented: bool = False
 
 
 # How many of an organisation's latest stance changes a page shows.
@@ -102,6 +105,10 @@ def viewer_state(
             state.follows_consultation = True
         else:
             state.follows_recommendation = True
+    if recommendation is not None:
+        state.has_commented = Comment.objects.filter(
+            consultation=consultation, recommendation=recommendation, author=viewer
+        ).exists()
     if recommendation is not None and state.representing_organisations:
         state.endorsements = {
             e.organisation_id: e

@@ -203,8 +203,9 @@ def test_recommendation_page_constant_queries(client, consultation, django_asser
     viewer = MembershipFactory(organisation=organisations[0]).user
     client.force_login(viewer)
     # Nothing in the cache yet: every shared part is read from the database, and
-    # the person with what the rules and services read about them.
-    with django_assert_max_num_queries(24):
+    # the person with what the rules and services read about them, and whether
+    # they have written in this debate (which decides who shares their threads).
+    with django_assert_max_num_queries(25):
         response = client.get(detail_url(consultation, recommendation))
     assert response.status_code == 200
     with django_assert_max_num_queries(23):

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from accounts.rules import is_moderator
 from core.errors import Refusal
 from core.http import post_data as _data
 from core.http import refuse as _refused
-from core.page_cache import ANYONE, fragments, role, versioned
+from core.page_cache import ANYONE, fragments, person, reader_version, role, versioned
 from core.permissions import has_perm
 from recommendations.models import Recommendation
 
@@ -27,7 +28,7 @@ from ..forms import (
     EndorsementForm,
     FlagForm,
 )
-from ..models import Comment, Consultation, Stance
+from ..models import Comment, Consultation
 from ..services import consultation_closed_message
 from ._common import (
     _back_to,
@@ -46,29 +47,36 @@ def _recommendation_context(
     endorsement_form: EndorsementForm | None = None,
     cursor: str | None = None,
 ) -> dict:
-    """Everything the debate page shows, for the reader of this request."""
+    """Everything the debate page shows, for the reader of this request.
+
+    What only the page's {% shared %} blocks show (the threads, the tally, the
+    synthesis) is read lazily: when a block comes from the cache, it is not read.
+    """
     viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
     sort = request.GET.get("sort", "oldest")
+    if sort not in selectors.COMMENT_SORTS:
+        sort = "oldest"
     if cursor is None:
         cursor = request.GET.get("cursor", "")
-    comments = selectors.comment_threads(
-        consultation, recommendation, viewer=request.user, sort=sort, cursor=cursor, cached=True
-    )
     can_write = consultation.is_open and not viewer.is_suspended
-    _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
     audience = _shared_audience(request.user, consultation, can_write)
     debate_versions = [
         f"consultation-meta:{consultation.pk}",
         *selectors.discussion_versions(consultation, recommendation),
     ]
-    own_comment_shown = any(
-        comment.viewer_is_author
-        for thread in comments.threads
-        for comment in (thread, *thread.replies)
+
+    def threads():
+        comments = selectors.comment_threads(
+            consultation, recommendation, viewer=request.user, sort=sort, cursor=cursor, cached=True
+        )
+        _attach_comment_fragments(
+            request, consultation, recommendation, comments, viewer, can_write
+        )
+        return comments
+
+    statements = _statements_part(
+        request, consultation, recommendation, viewer, can_write, audience
     )
-    statements = _statements_part(request, consultation, recommendation, viewer, can_write)
-    if audience is not None:
-        _attach_statement_fragments(statements["endorsements"], debate_versions, audience)
     try:
         select_template(["recommendations/_recommendation_content.html"])
         has_content_template = True
@@ -79,9 +87,14 @@ def _recommendation_context(
         "recommendation": recommendation,
         "session": recommendation.session,
         "viewer": viewer,
-        "comments": comments,
-        "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
-        "synthesis": selectors.synthesis_get(consultation, recommendation, cached=True),
+        "sort": sort,
+        "comments": SimpleLazyObject(threads),
+        "tally": SimpleLazyObject(
+            lambda: selectors.recommendation_tally(consultation, recommendation, cached=True)
+        ),
+        "synthesis": SimpleLazyObject(
+            lambda: selectors.synthesis_get(consultation, recommendation, cached=True)
+        ),
         "can_write": can_write,
         "closed_message": None
         if consultation.is_open
@@ -94,7 +107,10 @@ def _recommendation_context(
         ],
         # What readers of one kind share, rendered once ({% shared %} in the templates).
         "debate_versions": debate_versions,
-        "threads_audience": None if own_comment_shown else audience,
+        # What every reader but a moderator sees alike.
+        "common_audience": ANYONE if audience is not None else None,
+        # A reader's own comments carry their edit and delete links: theirs alone.
+        **_threads_audience(request.user, viewer, audience, debate_versions),
         "threads_variant": (sort, cursor),  # what selects the page of threads
         "endorsement_set_url": reverse(
             "consultations:endorsement-set", args=[consultation.pk, recommendation.slug]
@@ -106,23 +122,34 @@ def _recommendation_context(
     }
 
 
-def _statements_part(request, consultation, recommendation, viewer, can_write) -> dict:
-    """The page of statements, each marked with whether this reader may co-sign it."""
+def _statements_part(request, consultation, recommendation, viewer, can_write, audience) -> dict:
+    """The page of statements, read only when its {% shared %} block is not in the cache.
+
+    Representatives who may write share a copy with co-signing buttons; the
+    buttons submit the reader's own co-signing form, rendered apart.
+    """
     statements_query = request.GET.copy()
-    statements_query.pop("statements", None)
-    representing_ids = {org.pk for org in viewer.representing_organisations}
-    endorsement_page = selectors.endorsement_page(
-        consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
-    )
-    endorsements = list(endorsement_page.object_list)
-    for endorsement in endorsements:
-        endorsement.can_cosign = _cosignable(endorsement) and bool(
-            representing_ids - {endorsement.organisation_id}
-        )
+    page_number = statements_query.pop("statements", ["1"])[-1]
+    representing = viewer.representing_organisations
+    cosign_offered = can_write and bool(representing)
+    # A lone organisation's own statement offers no co-signing: readers who
+    # speak for it share a copy without that button.
+    excluded = ()
+    if len(representing) == 1:
+        own = viewer.endorsements.get(representing[0].pk)
+        if own is not None and own.is_active and own.is_cosignable:
+            excluded = (own.organisation_id,)
     return {
-        "endorsements": endorsements,
-        "endorsement_page": endorsement_page,
+        "endorsement_page": SimpleLazyObject(
+            lambda: selectors.endorsement_page(
+                consultation, recommendation, page_number=page_number, cached=True
+            )
+        ),
         "statements_query": statements_query.urlencode(),
+        "cosign_offered": cosign_offered,
+        "statements_audience": role("cosigner") if cosign_offered and audience else audience,
+        "cosign_excluded": excluded,
+        "statements_variant": (page_number, statements_query.urlencode(), excluded),
     }
 
 
@@ -155,8 +182,6 @@ def _form_parts(
         "cosign_choices": [
             (org.pk, org.name_for(request.user)) for org in viewer.representing_organisations
         ],
-        "cosign_label": _("Co-sign as"),
-        "cosign_button": _("Co-sign this statement"),
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsement_histories": list(viewer.endorsements.values()),
     }
@@ -174,11 +199,14 @@ def _shared_audience(user, consultation, can_write) -> str | None:
     return role("writer" if can_write else "reader")
 
 
-def _cosignable(endorsement) -> bool:
-    """A statement of reservations or opposition of its own, which others may co-sign."""
-    return (
-        endorsement.stance in (Stance.RESERVATIONS, Stance.OPPOSE) and not endorsement.cosigned_id
-    )
+def _threads_audience(user, viewer, audience, debate_versions) -> dict:
+    """Who shares the page of threads: the reader's kind, or the reader alone once they wrote."""
+    if audience is None or not viewer.has_commented:
+        return {"threads_audience": audience, "threads_versions": debate_versions}
+    return {
+        "threads_audience": person(user.pk),
+        "threads_versions": [*debate_versions, reader_version(user.pk)],
+    }
 
 
 def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
@@ -226,23 +254,6 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
     )
     for comment in shown:
         comment.fragment = mark_safe(html[comment.pk])  # noqa: S308 - our template
-
-
-def _attach_statement_fragments(endorsements, depends_on: list[str], audience: str) -> None:
-    """Give each statement the HTML every reader of ``audience`` sees, rendered once and shared."""
-    by_pk = {endorsement.pk: endorsement for endorsement in endorsements}
-
-    def render(missing) -> dict:
-        return {
-            pk: render_to_string("consultations/_statement.html", {"endorsement": by_pk[pk]})
-            for pk in missing
-        }
-
-    html = fragments(
-        "statement-html", list(by_pk), audience=audience, depends_on=depends_on, render=render
-    )
-    for endorsement in endorsements:
-        endorsement.fragment = mark_safe(html[endorsement.pk])  # noqa: S308 - our template
 
 
 def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
