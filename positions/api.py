@@ -42,14 +42,14 @@ ACTIVE_SIGNATURES = Prefetch(
 
 def _position(pk) -> Position:
     try:
-        position = selectors.position_get(int(pk))
+        position = selectors.position_get(pk=int(pk))
     except (Position.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     return position
 
 
 def _with_signatures(position: Position) -> Position:
-    position.api_signatures = selectors.signature_list(position)
+    position.api_signatures = selectors.signature_list(position=position)
     return position
 
 
@@ -64,7 +64,7 @@ class PositionList(StrictQueryParamsMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Position.objects.none()
         consultation = _consultation(self.kwargs["pk"])
-        return selectors.position_list(consultation).prefetch_related(
+        return selectors.position_list(consultation=consultation).prefetch_related(
             "co_editing_organisations", "recommendations", ACTIVE_SIGNATURES
         )
 
@@ -84,8 +84,8 @@ class PositionDetail(StrictQueryParamsMixin, APIView):
         position = _with_signatures(_position(pk))
         context = {
             "request": request,
-            "current_revision": selectors.revision_get(position),
-            "revisions": list(selectors.revision_history(position)),
+            "current_revision": selectors.revision_get(position=position),
+            "revisions": list(selectors.revision_history(position=position)),
         }
         return Response(PositionDetailSerializer(position, context=context).data)
 
@@ -142,7 +142,7 @@ class RevisionDetail(StrictQueryParamsMixin, APIView):
     def get(self, request, pk, number):
         position = _position(pk)
         revision = (
-            selectors.revision_get(position, number)
+            selectors.revision_get(position=position, number=number)
             if 1 <= number <= position.current_number
             else None
         )

@@ -12,8 +12,8 @@ from .models import Position
 
 def position_blocks(position: Position, *, viewer=None, level: int = 1) -> list:
     """The text and the signatories of a position, for its own download or a larger document."""
-    revision = selectors.revision_get(position)
-    signatures = selectors.signature_list(position)
+    revision = selectors.revision_get(position=position)
+    signatures = selectors.signature_list(position=position)
     blocks: list = []
     blocks.append(
         Paragraph(

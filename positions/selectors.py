@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.rules import user_memberships
+from consultations.models import Consultation
 from core.permissions import has_perm
 
 from .diff import DiffSummary, word_diff
@@ -23,7 +24,7 @@ from .models import (
 from .rules import designated_editor_ids, editing_organisation_ids
 
 
-def position_list(consultation) -> QuerySet[Position]:
+def position_list(*, consultation: Consultation) -> QuerySet[Position]:
     """The positions of a consultation, with their lead organisation (withdrawn ones last)."""
     return (
         Position.objects.filter(consultation=consultation)
@@ -32,7 +33,7 @@ def position_list(consultation) -> QuerySet[Position]:
     )
 
 
-def position_get(pk: int) -> Position:
+def position_get(*, pk: int) -> Position:
     """One position with what its rules and header need, editors' ids cached for the rules."""
     position = (
         Position.objects.select_related("consultation__forum", "lead_organisation")
@@ -46,7 +47,7 @@ def position_get(pk: int) -> Position:
     return position
 
 
-def revision_get(position: Position, number: int | None = None) -> PositionRevision | None:
+def revision_get(*, position: Position, number: int | None = None) -> PositionRevision | None:
     number = position.current_number if number is None else number
     if not number:
         return None
@@ -57,7 +58,7 @@ def revision_get(position: Position, number: int | None = None) -> PositionRevis
     )
 
 
-def revision_history(position: Position) -> QuerySet[PositionRevision]:
+def revision_history(*, position: Position) -> QuerySet[PositionRevision]:
     """Every revision, newest first, without their bodies."""
     return (
         PositionRevision.objects.filter(position=position)
@@ -67,7 +68,9 @@ def revision_history(position: Position) -> QuerySet[PositionRevision]:
     )
 
 
-def revision_diff(position: Position, old: int, new: int) -> tuple:
+def revision_diff(
+    *, position: Position, old: int, new: int
+) -> tuple[PositionRevision, PositionRevision, DiffSummary]:
     revisions = {
         revision.number: revision
         for revision in PositionRevision.objects.select_related("author").filter(
@@ -79,7 +82,7 @@ def revision_diff(position: Position, old: int, new: int) -> tuple:
     return revisions[old], revisions[new], word_diff(revisions[old].body, revisions[new].body)
 
 
-def signature_list(position: Position) -> list[Signature]:
+def signature_list(*, position: Position) -> list[Signature]:
     return list(
         Signature.objects.filter(position=position, withdrawn_at__isnull=True)
         .select_related("organisation", "signed_by")
@@ -107,7 +110,7 @@ class PositionText:
     open_amendments: list[Amendment]
 
 
-def position_text(position: Position, revision: PositionRevision | None) -> PositionText:
+def position_text(*, position: Position, revision: PositionRevision | None) -> PositionText:
     """The current text split in paragraphs, each with the contributions still attached to it.
 
     A contribution stays attached while a paragraph with its hash exists (at its
@@ -166,17 +169,17 @@ def position_text(position: Position, revision: PositionRevision | None) -> Posi
     )
 
 
-def amendment_get(pk: int) -> Amendment:
+def amendment_get(*, pk: int) -> Amendment:
     return Amendment.objects.select_related(
         "author", "decided_by", "position__consultation", "position__lead_organisation"
     ).get(pk=pk)
 
 
-def amendment_preview(amendment: Amendment) -> DiffSummary:
+def amendment_preview(*, amendment: Amendment) -> DiffSummary:
     return word_diff(amendment.paragraph_text, amendment.proposed_text)
 
 
-def signable_organisations(user, position: Position) -> list[Organisation]:
+def signable_organisations(*, user: User, position: Position) -> list[Organisation]:
     """The verified organisations the person represents that have not signed yet."""
     if position.status != PositionStatus.OPEN:
         return []
@@ -193,7 +196,7 @@ def signable_organisations(user, position: Position) -> list[Organisation]:
     ]
 
 
-def represented_editing_organisations(user, position: Position) -> list[Organisation]:
+def represented_editing_organisations(*, user: User, position: Position) -> list[Organisation]:
     ids = editing_organisation_ids(position)
     return [
         membership.organisation
@@ -203,7 +206,7 @@ def represented_editing_organisations(user, position: Position) -> list[Organisa
     ]
 
 
-def organisation_signed_positions(organisation: Organisation) -> list[Signature]:
+def organisation_signed_positions(*, organisation: Organisation) -> list[Signature]:
     """An organisation's current signatures, with their positions and consultations."""
     return list(
         Signature.objects.filter(organisation=organisation, withdrawn_at__isnull=True)
@@ -213,6 +216,6 @@ def organisation_signed_positions(organisation: Organisation) -> list[Signature]
     )
 
 
-def position_made(position: Position, revision: PositionRevision | None) -> PositionText:
+def position_made(*, position: Position, revision: PositionRevision | None) -> PositionText:
     """For "How this text was made": the same placement, with every contribution."""
-    return position_text(position, revision)
+    return position_text(position=position, revision=revision)

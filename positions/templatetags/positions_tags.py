@@ -10,4 +10,4 @@ def signed_positions(organisation, masked=False):
     """The positions an organisation currently signs, for its page (one query)."""
     if masked:
         return {"signatures": [], "masked": True}
-    return {"signatures": organisation_signed_positions(organisation), "masked": False}
+    return {"signatures": organisation_signed_positions(organisation=organisation), "masked": False}

@@ -70,7 +70,7 @@ def test_paragraphs_split_on_blank_lines_and_hash_ignores_whitespace():
 
 def test_create_records_first_revision_and_activity(position, editor):
     assert position.current_number == 1
-    revision = revision_get(position)
+    revision = revision_get(position=position)
     assert revision.body == BODY and revision.author == editor
     assert "position_created" in _verbs()
 
@@ -196,7 +196,7 @@ def test_stale_base_is_a_conflict_not_an_overwrite(position, editor, co_editor):
         )
     assert caught.value.current.number == 2
     assert caught.value.mine == "Co-editor's text."
-    assert revision_get(position).body == "Editor's text."
+    assert revision_get(position=position).body == "Editor's text."
     merged = services.position_revise(
         position=position, body="Merged text.", base_number=2, by=co_editor
     )
@@ -260,7 +260,7 @@ def test_comment_stays_attached_while_paragraph_unchanged(position, editor, part
         base_number=1,
         by=editor,
     )
-    text = position_text(position, revision_get(position))
+    text = position_text(position=position, revision=revision_get(position=position))
     assert [c.pk for c in text.paragraphs[2].comments] == [comment.pk]
     assert text.earlier_comments == []
     # The paragraph itself changes: the comment is on an earlier version, old text kept.
@@ -270,7 +270,7 @@ def test_comment_stays_attached_while_paragraph_unchanged(position, editor, part
         base_number=2,
         by=editor,
     )
-    text = position_text(position, revision_get(position))
+    text = position_text(position=position, revision=revision_get(position=position))
     assert [c.pk for c in text.earlier_comments] == [comment.pk]
     assert text.earlier_comments[0].paragraph_text == paragraphs[1]
     assert all(not p.comments for p in text.paragraphs)
@@ -349,7 +349,7 @@ def test_accepting_an_amendment_replaces_the_paragraph_and_credits_the_proposer(
     assert amendment.result_revision_number == 2
     assert [m.to for m in mail.outbox] == [[participant.email]]
     assert {"amendment_proposed", "amendment_accepted", "position_revised"} <= set(_verbs())
-    text = position_text(position, revision_get(position))
+    text = position_text(position=position, revision=revision_get(position=position))
     assert [a.pk for a in text.paragraphs[1].accepted] == [amendment.pk]
 
 
