@@ -111,6 +111,14 @@ def _recommendation_context(
         "common_audience": ANYONE if audience is not None else None,
         # A reader's own comments carry their edit and delete links: theirs alone.
         **_threads_audience(request.user, viewer, audience, debate_versions),
+        # The reader's own forms, kept for them alone until they or the debate change.
+        "own_audience": person(request.user.pk)
+        if audience is not None
+        and request.user.is_authenticated
+        and comment_form is None
+        and endorsement_form is None
+        else None,
+        "own_versions": [*debate_versions, reader_version(request.user.pk)],
         "threads_variant": (sort, cursor),  # what selects the page of threads
         "endorsement_set_url": reverse(
             "consultations:endorsement-set", args=[consultation.pk, recommendation.slug]

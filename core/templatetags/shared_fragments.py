@@ -7,12 +7,19 @@
 
 Like Django's ``{% cache %}``, but keyed by core.page_cache.cache_key: the
 entity named first, the values after it as its id, the audience (ANYONE, a
-role; a falsy audience renders the block afresh, uncached) and the current
-values of the ``depends_on`` versions, with the language and time zone. The
-block is rendered in the page's own template pass: the rest of the page,
-with its per-person parts, is rendered for each request around it. A block
-holds no form and no CSRF token.
+role or one person; a falsy audience renders the block afresh, uncached) and
+the current values of the ``depends_on`` versions, with the language and
+time zone. The block is rendered in the page's own template pass: the rest
+of the page is rendered for each request around it.
+
+A block may hold forms. Their CSRF token is the only per-visitor value it
+may show: while the block is rendered for the cache, ``csrf_token`` is a
+marker made for that rendering alone, the block is kept as the pieces around
+it, and each request joins them with its own token. Nothing is searched or
+replaced in what is served.
 """
+
+import secrets
 
 from django import template
 
@@ -39,7 +46,18 @@ class SharedNode(template.Node):
             audience=audience,
             versions=versions(list(self.depends_on.resolve(context))),
         )
-        return cached(key, lambda: self.nodelist.render(context))
+        pieces = cached(key, lambda: self._pieces(context))
+        if len(pieces) == 1:
+            return pieces[0]
+        return str(context.get("csrf_token")).join(pieces)
+
+    def _pieces(self, context) -> list[str]:
+        """The block as the pieces around each place its CSRF token goes."""
+        if "csrf_token" not in context:  # asked without reading it: reading sets the cookie
+            return [self.nodelist.render(context)]
+        marker = secrets.token_hex(16)
+        with context.push(csrf_token=marker):
+            return self.nodelist.render(context).split(marker)
 
 
 @register.tag

@@ -67,3 +67,27 @@ def test_an_unknown_audience_is_refused():
 def test_a_shared_block_needs_its_audience_and_versions(source):
     with pytest.raises(TemplateSyntaxError):
         Template("{% load shared_fragments %}" + source)
+
+
+FORM = Template(
+    "{% load shared_fragments %}"
+    '{% shared "form" 1 audience="role:writer" depends_on=versions %}'
+    '<form method="post">{% csrf_token %}<p>{{ counter.next }}</p></form>'
+    '<form method="post">{% csrf_token %}</form>{% endshared %}'
+)
+
+
+def test_a_shared_form_carries_each_visitors_own_token():
+    counter = Counter()
+    first = FORM.render(Context({"counter": counter, "versions": ["f:1"], "csrf_token": "a" * 64}))
+    second = FORM.render(Context({"counter": counter, "versions": ["f:1"], "csrf_token": "b" * 64}))
+    assert first.count("a" * 64) == 2 and "b" * 64 not in first
+    assert second.count("b" * 64) == 2 and "a" * 64 not in second
+    # Rendered once: the second visitor got the same block with their own token.
+    assert "<p>1</p>" in second and counter.value == 1
+
+
+def test_a_shared_block_without_a_token_in_its_context_renders_as_it_is():
+    counter = Counter()
+    html = FORM.render(Context({"counter": counter, "versions": ["f:2"]}))
+    assert "csrfmiddlewaretoken" not in html and "<p>1</p>" in html
