@@ -90,7 +90,7 @@ class ReopenConfirmationNeeded(Refusal):
 
 
 def _may_participate(user, position: Position) -> None:
-    consultation_check_participant(user, position.consultation)
+    consultation_check_participant(user=user, consultation=position.consultation)
 
 
 def _may_edit(user, position: Position) -> None:
@@ -223,7 +223,7 @@ def position_create(
     by,
 ) -> Position:
     """Start a position led by an organisation the person represents, with its first text."""
-    consultation_check_participant(by, consultation)
+    consultation_check_participant(user=by, consultation=consultation)
     require_perm(
         by,
         "accounts.act_for_organisation",

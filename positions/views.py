@@ -58,7 +58,7 @@ def _position(pk: int) -> Position:
 
 def _frozen_message(position: Position) -> str | None:
     if not position.consultation.is_open:
-        return consultation_closed_message(position.consultation)
+        return consultation_closed_message(consultation=position.consultation)
     return None
 
 
@@ -83,7 +83,7 @@ def position_list(request, pk):
             ),
             "closed_message": None
             if consultation.is_open
-            else consultation_closed_message(consultation),
+            else consultation_closed_message(consultation=consultation),
         },
     )
 
@@ -101,7 +101,7 @@ def position_create(request, pk):
     ]
     list_url = reverse("positions:position-list", args=[consultation.pk])
     if not consultation.is_open:
-        messages.error(request, consultation_closed_message(consultation))
+        messages.error(request, consultation_closed_message(consultation=consultation))
         return redirect(list_url)
     if not organisations:
         messages.error(

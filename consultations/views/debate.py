@@ -86,7 +86,7 @@ def _recommendation_context(
         "can_write": can_write,
         "closed_message": None
         if consultation.is_open
-        else consultation_closed_message(consultation),
+        else consultation_closed_message(consultation=consultation),
         "has_content_template": has_content_template,
         "sorts": [
             ("oldest", _("Oldest first")),
@@ -370,7 +370,7 @@ def comment_reply(request, pk):
 def comment_update(request, pk):
     comment = _comment(pk)
     try:
-        services.consultation_check_open(comment.consultation)
+        services.consultation_check_open(consultation=comment.consultation)
     except Refusal as error:
         return _refused(request, error, _back_to(comment))
     if not has_perm(request.user, "consultations.change_comment", comment):
@@ -391,7 +391,7 @@ def comment_update(request, pk):
 def comment_delete(request, pk):
     comment = _comment(pk)
     try:
-        services.consultation_check_open(comment.consultation)
+        services.consultation_check_open(consultation=comment.consultation)
     except Refusal as error:
         return _refused(request, error, _back_to(comment))
     if not has_perm(request.user, "consultations.delete_comment", comment):

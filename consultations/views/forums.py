@@ -58,7 +58,7 @@ def consultation_detail(request, pk):
             "viewer": selectors.viewer_state(request.user, consultation, cached=True),
             "closed_message": None
             if consultation.is_open
-            else consultation_closed_message(consultation),
+            else consultation_closed_message(consultation=consultation),
         },
     )
 
