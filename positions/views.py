@@ -67,7 +67,7 @@ def _frozen_message(position: Position) -> str | None:
 
 def position_list(request, pk):
     try:
-        consultation = consultation_selectors.consultation_get(pk)
+        consultation = consultation_selectors.consultation_get(pk=pk)
     except Consultation.DoesNotExist:
         raise Http404 from None
     return render(
@@ -91,7 +91,7 @@ def position_list(request, pk):
 @login_required
 def position_create(request, pk):
     try:
-        consultation = consultation_selectors.consultation_get(pk)
+        consultation = consultation_selectors.consultation_get(pk=pk)
     except Consultation.DoesNotExist:
         raise Http404 from None
     organisations = [
@@ -112,7 +112,9 @@ def position_create(request, pk):
     form = PositionCreateForm(
         _data(request),
         organisations=organisations,
-        recommendations=consultation_selectors.consultation_recommendations(consultation),
+        recommendations=consultation_selectors.consultation_recommendations(
+            consultation=consultation
+        ),
     )
     return _form_view(
         request,
@@ -139,7 +141,9 @@ def position_update(request, pk):
         raise PermissionDenied
     form = PositionDetailsForm(
         _data(request),
-        recommendations=consultation_selectors.consultation_recommendations(position.consultation),
+        recommendations=consultation_selectors.consultation_recommendations(
+            consultation=position.consultation
+        ),
         initial={
             "title": position.title,
             "recommendations": list(position.recommendations.all()),

@@ -148,7 +148,7 @@ def _bump_stats(consultation: Consultation, recommendation, **deltas: int) -> No
 def _record_participation(consultation: Consultation, user, organisation=None) -> None:
     # Written once per person and consultation: the person is read with the
     # consultations they have written in, so later writes skip the INSERT.
-    participated = participated_consultation_ids(user)
+    participated = participated_consultation_ids(user=user)
     if consultation.pk not in participated:
         PersonParticipation.objects.bulk_create(
             [PersonParticipation(consultation=consultation, user=user)], ignore_conflicts=True

@@ -48,19 +48,26 @@ def _recommendation_context(
     cursor: str | None = None,
 ) -> dict:
     """Everything the debate page shows, for the reader of this request."""
-    viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
+    viewer = selectors.viewer_state(
+        viewer=request.user, consultation=consultation, recommendation=recommendation, cached=True
+    )
     sort = request.GET.get("sort", "oldest")
     if cursor is None:
         cursor = request.GET.get("cursor", "")
     comments = selectors.comment_threads(
-        consultation, recommendation, viewer=request.user, sort=sort, cursor=cursor, cached=True
+        consultation=consultation,
+        recommendation=recommendation,
+        viewer=request.user,
+        sort=sort,
+        cursor=cursor,
+        cached=True,
     )
     can_write = consultation.is_open and not viewer.is_suspended
     _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write)
     audience = _shared_audience(request.user, consultation, can_write)
     debate_versions = [
         f"consultation-meta:{consultation.pk}",
-        *selectors.discussion_versions(consultation, recommendation),
+        *selectors.discussion_versions(consultation=consultation, recommendation=recommendation),
     ]
     own_comment_shown = any(
         comment.viewer_is_author
@@ -81,8 +88,12 @@ def _recommendation_context(
         "session": recommendation.session,
         "viewer": viewer,
         "comments": comments,
-        "tally": selectors.recommendation_tally(consultation, recommendation, cached=True),
-        "synthesis": selectors.synthesis_get(consultation, recommendation, cached=True),
+        "tally": selectors.recommendation_tally(
+            consultation=consultation, recommendation=recommendation, cached=True
+        ),
+        "synthesis": selectors.synthesis_get(
+            consultation=consultation, recommendation=recommendation, cached=True
+        ),
         "can_write": can_write,
         "closed_message": None
         if consultation.is_open
@@ -113,7 +124,10 @@ def _statements_part(request, consultation, recommendation, viewer, can_write) -
     statements_query.pop("statements", None)
     representing_ids = {org.pk for org in viewer.representing_organisations}
     endorsement_page = selectors.endorsement_page(
-        consultation, recommendation, page_number=request.GET.get("statements", 1), cached=True
+        consultation=consultation,
+        recommendation=recommendation,
+        page_number=request.GET.get("statements", 1),
+        cached=True,
     )
     endorsements = list(endorsement_page.object_list)
     for endorsement in endorsements:
@@ -171,7 +185,7 @@ def _shared_audience(user, consultation, can_write) -> str | None:
 
     Moderators see real names and hidden text: their pages are always theirs alone.
     """
-    if is_moderator(user) or selectors.acts_as_moderator(user, consultation):
+    if is_moderator(user) or selectors.acts_as_moderator(viewer=user, consultation=consultation):
         return None
     if not user.is_authenticated:
         return role("anonymous")
@@ -225,7 +239,9 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
         "comment-html",
         list(by_pk),
         audience=audience,
-        depends_on=selectors.discussion_versions(consultation, recommendation),
+        depends_on=selectors.discussion_versions(
+            consultation=consultation, recommendation=recommendation
+        ),
         render=render,
     )
     for comment in shown:
@@ -258,9 +274,9 @@ def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
     """
 
     def read():
-        consultation = selectors.consultation_get(pk)
+        consultation = selectors.consultation_get(pk=pk)
         recommendation = (
-            selectors.consultation_recommendations(consultation)
+            selectors.consultation_recommendations(consultation=consultation)
             .prefetch_related("examples", "themes")
             .get(slug=slug)
         )
@@ -291,7 +307,7 @@ def recommendation_detail(request, pk, slug):
 def comment_create(request, pk, slug):
     consultation, recommendation = _debate_subjects(pk, slug)
     # Only the organisations one may speak for are needed to post.
-    organisations = selectors.speaking_organisations(request.user)
+    organisations = selectors.speaking_organisations(viewer=request.user)
     form = CommentForm(request.POST, organisations=organisations, user=request.user)
     parent = None
     if form.is_valid():
@@ -316,7 +332,7 @@ def comment_create(request, pk, slug):
         else:
             sort = request.GET.get("sort", "oldest")
             # The page that shows the comment, found without counting threads.
-            cursor = selectors.comment_landing(comment, sort=sort)
+            cursor = selectors.comment_landing(comment=comment, sort=sort)
             url = debate_url(
                 consultation.pk,
                 recommendation.slug,
@@ -353,7 +369,7 @@ def comment_reply(request, pk):
     comment = _comment(pk)
     form = CommentForm(
         initial={"parent": comment.pk},
-        organisations=selectors.speaking_organisations(request.user),
+        organisations=selectors.speaking_organisations(viewer=request.user),
         user=request.user,
     )
     template = (
