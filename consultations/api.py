@@ -61,14 +61,14 @@ class ReadOrSignedIn(permissions.BasePermission):
 
 def _consultation(pk) -> Consultation:
     try:
-        return selectors.consultation_get(int(pk))
+        return selectors.consultation_get(pk=int(pk))
     except (Consultation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 def _recommendation_field(consultation: Consultation, slug: str) -> Recommendation:
     try:
-        return selectors.recommendation_in_consultation(consultation, slug)
+        return selectors.recommendation_in_consultation(consultation=consultation, slug=slug)
     except Recommendation.DoesNotExist:
         raise exceptions.ValidationError(
             {"recommendation": [_("This recommendation is not part of this consultation.")]}
@@ -81,8 +81,12 @@ def _set_comment_visibility(comments, viewer, consultation_moderator: dict) -> N
     for comment in comments:
         key = comment.consultation_id
         if key not in consultation_moderator:
-            consultation_moderator[key] = selectors.acts_as_moderator(viewer, comment.consultation)
-        selectors.set_comment_visibility(comment, viewer, consultation_moderator[key], now)
+            consultation_moderator[key] = selectors.acts_as_moderator(
+                viewer=viewer, consultation=comment.consultation
+            )
+        selectors.set_comment_visibility(
+            comment=comment, viewer=viewer, is_moderator=consultation_moderator[key], now=now
+        )
 
 
 # --- Forum meetings and consultations -------------------------------------------------
@@ -359,7 +363,7 @@ class TallyList(StrictQueryParamsMixin, APIView):
     )
     def get(self, request, pk):
         consultation = _consultation(pk)
-        rows = selectors.consultation_recommendation_rows(consultation)
+        rows = selectors.consultation_recommendation_rows(consultation=consultation)
         return Response(TallyRowSerializer(rows, many=True).data)
 
 
@@ -373,10 +377,14 @@ class TallyDetail(StrictQueryParamsMixin, APIView):
     def get(self, request, pk, slug):
         consultation = _consultation(pk)
         try:
-            recommendation = selectors.recommendation_in_consultation(consultation, slug)
+            recommendation = selectors.recommendation_in_consultation(
+                consultation=consultation, slug=slug
+            )
         except Recommendation.DoesNotExist:
             raise Http404 from None
-        tally = selectors.recommendation_tally(consultation, recommendation)
+        tally = selectors.recommendation_tally(
+            consultation=consultation, recommendation=recommendation
+        )
         data = {
             "recommendation": recommendation.slug,
             "support": tally.support,

@@ -43,7 +43,7 @@ def _consultation_record(consultation: Consultation) -> dict:
 
 
 def _recommendation_records(consultation: Consultation) -> Iterator[dict]:
-    for recommendation in consultation_recommendation_rows(consultation):
+    for recommendation in consultation_recommendation_rows(consultation=consultation):
         stats = recommendation.stats
         yield {
             "recommendation": recommendation.slug,

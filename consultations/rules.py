@@ -120,7 +120,9 @@ def is_endorsement_moderator(user, endorsement) -> bool:
     """A moderator of the endorsement's consultation with two-factor authentication on."""
     from .selectors import acts_as_moderator
 
-    return endorsement is not None and acts_as_moderator(user, endorsement.consultation)
+    return endorsement is not None and acts_as_moderator(
+        viewer=user, consultation=endorsement.consultation
+    )
 
 
 can_participate = can_act & is_consultation_open & ~is_suspended_from

@@ -25,7 +25,7 @@ def is_export_consultation_moderator(user, export) -> bool:
 @rules.predicate
 def is_two_factor_moderator(user, consultation) -> bool:
     """A moderator of the consultation with two-factor authentication on."""
-    return is_authenticated(user) and acts_as_moderator(user, consultation)
+    return is_authenticated(user) and acts_as_moderator(viewer=user, consultation=consultation)
 
 
 # Live drafts: signed-in people while the consultation is open; its moderators always.

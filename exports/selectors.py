@@ -121,8 +121,8 @@ def consolidated_content(*, consultation: Consultation) -> dict:
     recommendations instead of two per recommendation.
     """
     forum = consultation.forum
-    figures = consultation_figures(consultation)
-    recommendations = consultation_recommendation_rows(consultation)
+    figures = consultation_figures(consultation=consultation)
+    recommendations = consultation_recommendation_rows(consultation=consultation)
     in_scope = [r.pk for r in recommendations]
 
     syntheses = {

@@ -20,7 +20,7 @@ from .models import ConsolidatedExport, ExportFormat, ExportStatus, export_langu
 
 def _consultation(pk: int) -> Consultation:
     try:
-        return consultation_get(pk)
+        return consultation_get(pk=pk)
     except Consultation.DoesNotExist as error:
         raise Http404 from error
 

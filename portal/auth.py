@@ -27,7 +27,7 @@ def _with_permissions(user):
         user_memberships(user)
         has_verified_email(user)
         suspended_consultation_ids(user)
-        participated_consultation_ids(user)
+        participated_consultation_ids(user=user)
     return user
 
 

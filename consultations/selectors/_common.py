@@ -1,7 +1,10 @@
 """Constants and checks shared by the consultation selectors."""
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from ..models import (
     Consultation,
@@ -34,7 +37,7 @@ GENDER_LABELS = {
 }
 
 
-def acts_as_moderator(viewer, consultation: Consultation) -> bool:
+def acts_as_moderator(*, viewer: User | AnonymousUser, consultation: Consultation) -> bool:
     """A moderator of the consultation whose account has two-factor authentication on.
 
     Without it a moderator sees pages as a participant does: no hidden text,

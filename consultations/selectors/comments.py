@@ -1,13 +1,17 @@
 """Reads for comments: threads, pages, landings, syntheses."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from accounts.models import User
 from core.page_cache import ANYONE, versioned
+from recommendations.models import Recommendation
 
 from ..cursors import (
     DESCENDING,
@@ -75,7 +79,9 @@ def comment_list(*, consultation: Consultation) -> QuerySet[Comment]:
     )
 
 
-def set_comment_visibility(comment: Comment, viewer, is_moderator: bool, now) -> None:
+def set_comment_visibility(
+    *, comment: Comment, viewer: User | AnonymousUser, is_moderator: bool, now: datetime
+) -> None:
     """Decide, per viewer, what of a comment is shown; no query."""
     is_author = bool(is_comment_author(viewer, comment))
     comment.viewer_is_author = is_author
@@ -223,16 +229,16 @@ def _thread_count(consultation, recommendation) -> int:
     return _thread_roots(consultation, recommendation).count()
 
 
-def discussion_versions(consultation: Consultation, recommendation) -> list[str]:
+def discussion_versions(*, consultation: Consultation, recommendation: Recommendation) -> list[str]:
     """What a recommendation's debate in a consultation depends on (core.page_cache)."""
     return ["names", f"discussion:{consultation.pk}:{recommendation.slug}"]
 
 
 def comment_threads(
-    consultation: Consultation,
-    recommendation,
     *,
-    viewer,
+    consultation: Consultation,
+    recommendation: Recommendation,
+    viewer: User | AnonymousUser,
     sort: str = "oldest",
     cursor: str = "",
     per_page: int = COMMENTS_PER_PAGE,
@@ -252,7 +258,7 @@ def comment_threads(
     position = decode_cursor(cursor, sort)
     if position is None:
         cursor = ""
-    names = discussion_versions(consultation, recommendation)
+    names = discussion_versions(consultation=consultation, recommendation=recommendation)
     if cached:
         data = versioned(
             "threads",
@@ -278,17 +284,17 @@ def comment_threads(
     else:
         count = _thread_count(consultation, recommendation)
     replies_by_root = data["replies"]
-    is_moderator = acts_as_moderator(viewer, consultation)
+    is_moderator = acts_as_moderator(viewer=viewer, consultation=consultation)
     now = timezone.now()
     for root in threads:
         thread_replies = replies_by_root.get(root.pk, [])
         answered = {r.parent_id for r in thread_replies if not r.is_deleted}
         root.replies = [r for r in thread_replies if not r.is_deleted or r.pk in answered]
         root.is_locked = root.locked_at is not None
-        set_comment_visibility(root, viewer, is_moderator, now)
+        set_comment_visibility(comment=root, viewer=viewer, is_moderator=is_moderator, now=now)
         for reply in root.replies:
             reply.is_locked = root.is_locked
-            set_comment_visibility(reply, viewer, is_moderator, now)
+            set_comment_visibility(comment=reply, viewer=viewer, is_moderator=is_moderator, now=now)
     return CommentPage(
         threads=threads,
         sort=sort,
@@ -299,7 +305,7 @@ def comment_threads(
     )
 
 
-def comment_landing(comment: Comment, *, sort: str = "oldest") -> str:
+def comment_landing(*, comment: Comment, sort: str = "oldest") -> str:
     """The cursor of the page that shows a comment just posted (no query).
 
     A new thread is on the last page in the oldest-first order and on the
@@ -314,14 +320,20 @@ def comment_landing(comment: Comment, *, sort: str = "oldest") -> str:
     return thread_cursor(comment.thread_id)
 
 
-def synthesis_get(consultation: Consultation, recommendation, *, cached=False) -> Synthesis | None:
+def synthesis_get(
+    *, consultation: Consultation, recommendation: Recommendation, cached: bool = False
+) -> Synthesis | None:
     if cached:
         return versioned(
             "synthesis",
             (consultation.pk, recommendation.pk),
             audience=ANYONE,
-            depends_on=discussion_versions(consultation, recommendation),
-            compute=lambda: (synthesis_get(consultation, recommendation),),
+            depends_on=discussion_versions(
+                consultation=consultation, recommendation=recommendation
+            ),
+            compute=lambda: (
+                synthesis_get(consultation=consultation, recommendation=recommendation),
+            ),
         )[0]
     return (
         Synthesis.objects.filter(consultation=consultation, recommendation=recommendation)

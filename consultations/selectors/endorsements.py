@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from core.page_cache import ANYONE, versioned
+from recommendations.models import Recommendation
 
 from ..models import (
     Consultation,
@@ -53,15 +54,21 @@ def _breakdown(rows, key: str, labels: dict | None = None) -> list[dict]:
     return sorted(result, key=lambda e: (-e["total"], e["label"]))
 
 
-def recommendation_tally(consultation: Consultation, recommendation, *, cached=False) -> Tally:
+def recommendation_tally(
+    *, consultation: Consultation, recommendation: Recommendation, cached: bool = False
+) -> Tally:
     """Tallies by stance (counters) and by kind and region (three queries, none on a hit)."""
     if cached:
         return versioned(
             "tally",
             (consultation.pk, recommendation.pk),
             audience=ANYONE,
-            depends_on=discussion_versions(consultation, recommendation),
-            compute=lambda: recommendation_tally(consultation, recommendation),
+            depends_on=discussion_versions(
+                consultation=consultation, recommendation=recommendation
+            ),
+            compute=lambda: recommendation_tally(
+                consultation=consultation, recommendation=recommendation
+            ),
         )
     stats = RecommendationStats.objects.filter(
         consultation=consultation, recommendation=recommendation
@@ -80,7 +87,9 @@ def recommendation_tally(consultation: Consultation, recommendation, *, cached=F
     )
 
 
-def endorsement_list(consultation: Consultation, recommendation) -> list[Endorsement]:
+def endorsement_list(
+    *, consultation: Consultation, recommendation: Recommendation
+) -> list[Endorsement]:
     """Active endorsements with their organisations and co-signed statements (one query)."""
     return list(
         Endorsement.objects.active()
@@ -94,10 +103,10 @@ STATEMENTS_PER_PAGE = 25
 
 
 def endorsement_page(
-    consultation: Consultation,
-    recommendation,
     *,
-    page_number=1,
+    consultation: Consultation,
+    recommendation: Recommendation,
+    page_number: int | str = 1,
     per_page: int = STATEMENTS_PER_PAGE,
     cached: bool = False,
 ) -> Page:
@@ -141,7 +150,9 @@ def endorsement_page(
             "statements",
             (consultation.pk, recommendation.pk),
             audience=ANYONE,
-            depends_on=discussion_versions(consultation, recommendation),
+            depends_on=discussion_versions(
+                consultation=consultation, recommendation=recommendation
+            ),
             variant=(page_number, per_page),
             compute=load,
         )
@@ -152,5 +163,5 @@ def endorsement_page(
     return page
 
 
-def endorsement_history(endorsement: Endorsement) -> list[EndorsementChange]:
+def endorsement_history(*, endorsement: Endorsement) -> list[EndorsementChange]:
     return list(endorsement.changes.select_related("by").order_by("created_at", "id"))

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrganisationKind
+from accounts.models import OrganisationKind, User
 from core.page_cache import ANYONE, versioned
 from recommendations.models import Recommendation
 
@@ -31,7 +31,7 @@ def consultation_list() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("forum").order_by("-closes_at", "-id")
 
 
-def participated_consultation_ids(user) -> set[int]:
+def participated_consultation_ids(*, user: User) -> set[int]:
     """The consultations a person has written in, fetched once per user object.
 
     The signed-in person comes from the cache with it (portal.auth): a
@@ -46,7 +46,7 @@ def participated_consultation_ids(user) -> set[int]:
     return known
 
 
-def consultation_get(pk: int, *, cached: bool = False) -> Consultation:
+def consultation_get(*, pk: int, cached: bool = False) -> Consultation:
     """One consultation with its Forum and its moderators' ids (for the rules).
 
     With ``cached``, from the shared cache until the consultation, its
@@ -58,14 +58,14 @@ def consultation_get(pk: int, *, cached: bool = False) -> Consultation:
             pk,
             audience=ANYONE,
             depends_on=["names", f"consultation-meta:{pk}"],
-            compute=lambda: consultation_get(pk),
+            compute=lambda: consultation_get(pk=pk),
         )
     consultation = Consultation.objects.select_related("forum").get(pk=pk)
     consultation_moderator_ids(consultation)
     return consultation
 
 
-def consultation_recommendations(consultation: Consultation) -> QuerySet[Recommendation]:
+def consultation_recommendations(*, consultation: Consultation) -> QuerySet[Recommendation]:
     """The recommendations in scope, in the report's order."""
     recommendations = Recommendation.objects.select_related("session")
     if consultation.scope == ConsultationScope.SESSIONS:
@@ -75,9 +75,9 @@ def consultation_recommendations(consultation: Consultation) -> QuerySet[Recomme
     return recommendations.order_by("session__number", "number")
 
 
-def consultation_recommendation_rows(consultation: Consultation) -> list[Recommendation]:
+def consultation_recommendation_rows(*, consultation: Consultation) -> list[Recommendation]:
     """Recommendations in scope, each with ``stats`` from the counters (two queries)."""
-    recommendations = list(consultation_recommendations(consultation))
+    recommendations = list(consultation_recommendations(consultation=consultation))
     stats = {
         row.recommendation_id: row
         for row in RecommendationStats.objects.filter(consultation=consultation)
@@ -89,9 +89,9 @@ def consultation_recommendation_rows(consultation: Consultation) -> list[Recomme
     return recommendations
 
 
-def recommendation_in_consultation(consultation: Consultation, slug: str) -> Recommendation:
+def recommendation_in_consultation(*, consultation: Consultation, slug: str) -> Recommendation:
     """A recommendation by slug, only if it is in the consultation's scope."""
-    return consultation_recommendations(consultation).get(slug=slug)
+    return consultation_recommendations(consultation=consultation).get(slug=slug)
 
 
 def _gender_group(value: str) -> str:
@@ -102,7 +102,7 @@ def _gender_group(value: str) -> str:
     return "other"
 
 
-def suppress_gender_counts(counts_by_value: dict[str, int]) -> list[tuple[str, int]]:
+def suppress_gender_counts(*, counts_by_value: dict[str, int]) -> list[tuple[str, int]]:
     """Aggregate self-described genders so that nobody's can be told.
 
     Values are mapped to a few groups (free text is never shown); groups under
@@ -146,7 +146,7 @@ class ParticipationFigures:
     by_gender: list[tuple[str, int]] = field(default_factory=list)
 
 
-def consultation_figures(consultation: Consultation) -> ParticipationFigures:
+def consultation_figures(*, consultation: Consultation) -> ParticipationFigures:
     """Participation figures from the participation rows and counters (three queries)."""
     kind_labels = dict(OrganisationKind.choices)
     organisations = OrganisationParticipation.objects.filter(consultation=consultation)
@@ -179,5 +179,5 @@ def consultation_figures(consultation: Consultation) -> ParticipationFigures:
         endorsements=consultation.endorsement_count,
         by_kind=by_kind,
         by_region=by_region,
-        by_gender=suppress_gender_counts(genders),
+        by_gender=suppress_gender_counts(counts_by_value=genders),
     )

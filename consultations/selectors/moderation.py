@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.models import User
 from activity.models import ModerationAction
 
 from ..models import (
@@ -15,7 +16,9 @@ from ..rules import (
 )
 
 
-def moderation_queue(viewer, *, consultation: Consultation | None = None) -> QuerySet[Comment]:
+def moderation_queue(
+    *, viewer: User, consultation: Consultation | None = None
+) -> QuerySet[Comment]:
     """Flagged comments in the consultations the viewer moderates, most flagged first."""
     comments = Comment.objects.filter(open_flag_count__gt=0)
     if not is_moderator(viewer):
@@ -37,7 +40,7 @@ def moderation_queue(viewer, *, consultation: Consultation | None = None) -> Que
     )
 
 
-def moderated_consultations(viewer) -> QuerySet[Consultation]:
+def moderated_consultations(*, viewer: User) -> QuerySet[Consultation]:
     consultations = Consultation.objects.select_related("forum")
     if not is_moderator(viewer):
         consultations = consultations.filter(moderators=viewer)
@@ -45,8 +48,8 @@ def moderated_consultations(viewer) -> QuerySet[Consultation]:
 
 
 def audit_log(
-    viewer,
     *,
+    viewer: User,
     consultation_id: int | None = None,
     action: str = "",
     actor_id: int | None = None,
@@ -64,7 +67,7 @@ def audit_log(
     return actions.order_by("-created_at", "-id")
 
 
-def active_suspensions(consultation: Consultation) -> list[Suspension]:
+def active_suspensions(*, consultation: Consultation) -> list[Suspension]:
     return list(
         Suspension.objects.filter(consultation=consultation, lifted_at__isnull=True)
         .select_related("user", "created_by")

@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 
+from accounts.models import Organisation, User
 from accounts.rules import user_memberships
 from core.page_cache import person, reader_version, versioned
+from recommendations.models import Recommendation
 
 from ..models import (
     Comment,
@@ -31,7 +34,7 @@ def _verified_memberships(viewer) -> list:
     return [m for m in user_memberships(viewer) if m.organisation.is_verified]
 
 
-def speaking_organisations(viewer) -> list:
+def speaking_organisations(*, viewer: User | AnonymousUser) -> list[Organisation]:
     """The verified organisations a person may post for (one query, none if read already).
 
     What posting a comment needs of viewer_state, without follows or stances.
@@ -39,7 +42,7 @@ def speaking_organisations(viewer) -> list:
     return [membership.organisation for membership in _verified_memberships(viewer)]
 
 
-def representing_organisations(viewer) -> list:
+def representing_organisations(*, viewer: User | AnonymousUser) -> list[Organisation]:
     """The verified organisations a person may take stances for (one query, none if read already).
 
     What setting, co-signing or withdrawing a stance needs of viewer_state.
@@ -67,7 +70,11 @@ STANCE_HISTORY_SHOWN = 10
 
 
 def viewer_state(
-    viewer, consultation: Consultation, recommendation=None, *, cached: bool = False
+    *,
+    viewer: User | AnonymousUser,
+    consultation: Consultation,
+    recommendation: Recommendation | None = None,
+    cached: bool = False,
 ) -> ViewerState:
     """The viewer's roles, follows and own organisations' endorsements (at most six queries).
 
@@ -82,7 +89,7 @@ def viewer_state(
     if cached:
         names = [f"consultation-meta:{consultation.pk}", reader_version(viewer.pk)]
         if recommendation is not None:
-            names += discussion_versions(consultation, recommendation)
+            names += discussion_versions(consultation=consultation, recommendation=recommendation)
         else:
             names.append("names")
         return versioned(
@@ -90,12 +97,14 @@ def viewer_state(
             (consultation.pk, getattr(recommendation, "pk", "")),
             audience=person(viewer.pk),
             depends_on=names,
-            compute=lambda: viewer_state(viewer, consultation, recommendation),
+            compute=lambda: viewer_state(
+                viewer=viewer, consultation=consultation, recommendation=recommendation
+            ),
         )
-    state.is_moderator = acts_as_moderator(viewer, consultation)
+    state.is_moderator = acts_as_moderator(viewer=viewer, consultation=consultation)
     state.is_suspended = is_suspended_from(viewer, consultation)
-    state.speaking_organisations = speaking_organisations(viewer)
-    state.representing_organisations = representing_organisations(viewer)
+    state.speaking_organisations = speaking_organisations(viewer=viewer)
+    state.representing_organisations = representing_organisations(viewer=viewer)
     follows = Follow.objects.filter(user=viewer).filter(
         Q(consultation=consultation)
         | (Q(recommendation=recommendation) if recommendation else Q(pk__in=[]))

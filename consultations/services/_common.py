@@ -1,11 +1,14 @@
 """Checks and helpers shared by the consultation services."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from activity.models import Activity, ModerationAction
 from core.errors import Refusal
 from core.permissions import require_perm
+from recommendations.models import Recommendation
 
 from ..models import (
     Consultation,
@@ -50,23 +53,25 @@ def _may_run_consultations(user, perm: str) -> None:
     require_perm(user, perm, message=_("Only moderators may run Forum meetings and consultations."))
 
 
-def consultation_closed_message(consultation: Consultation) -> str:
+def consultation_closed_message(*, consultation: Consultation) -> str:
     """Why nothing can be written now, as a sentence for the page."""
     if consultation.status == "upcoming":
         return _("This consultation has not opened yet; contributions are accepted once it opens.")
     return _("This consultation is closed; its contributions remain readable.")
 
 
-def consultation_check_open(consultation: Consultation) -> None:
+def consultation_check_open(*, consultation: Consultation) -> None:
     """Refuse, as "closed" and saying why, outside the consultation's window."""
     if not consultation.is_open:
-        raise Refusal(consultation_closed_message(consultation), kind="closed")
+        raise Refusal(consultation_closed_message(consultation=consultation), kind="closed")
 
 
-def consultation_check_participant(user, consultation: Consultation) -> None:
+def consultation_check_participant(
+    *, user: User | AnonymousUser, consultation: Consultation
+) -> None:
     """A verified person, the window open, and not suspended from the consultation."""
     _may_act(user)
-    consultation_check_open(consultation)
+    consultation_check_open(consultation=consultation)
     require_perm(
         user,
         "consultations.participate_consultation",
@@ -75,7 +80,7 @@ def consultation_check_participant(user, consultation: Consultation) -> None:
     )
 
 
-def recommendation_in_scope(*, consultation: Consultation, recommendation) -> bool:
+def recommendation_in_scope(*, consultation: Consultation, recommendation: Recommendation) -> bool:
     if consultation.scope == ConsultationScope.ALL:
         return True
     if consultation.scope == ConsultationScope.SESSIONS:
@@ -143,7 +148,7 @@ def _bump_stats(consultation: Consultation, recommendation, **deltas: int) -> No
 def _record_participation(consultation: Consultation, user, organisation=None) -> None:
     # Written once per person and consultation: the person is read with the
     # consultations they have written in, so later writes skip the INSERT.
-    participated = participated_consultation_ids(user)
+    participated = participated_consultation_ids(user=user)
     if consultation.pk not in participated:
         PersonParticipation.objects.bulk_create(
             [PersonParticipation(consultation=consultation, user=user)], ignore_conflicts=True

@@ -6,9 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation, User
 from activity.services import activity_record
 from core.errors import Refusal
 from core.permissions import require_perm
+from recommendations.models import Recommendation
 
 from ..models import (
     COMMENT_MAX_LENGTH,
@@ -68,14 +70,14 @@ def _check_thread_open(comment: Comment) -> None:
 def comment_create(
     *,
     consultation: Consultation,
-    recommendation,
+    recommendation: Recommendation,
     body: str,
     parent: Comment | None = None,
-    organisation=None,
-    by,
+    organisation: Organisation | None = None,
+    by: User,
 ) -> Comment:
     """Post a comment or a reply, as oneself or on behalf of one's organisation."""
-    consultation_check_participant(by, consultation)
+    consultation_check_participant(user=by, consultation=consultation)
     _check_in_scope(consultation, recommendation)
     if organisation is not None:
         if not organisation.is_verified:
@@ -139,9 +141,9 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, body: str, by) -> Comment:
+def comment_edit(*, comment: Comment, body: str, by: User) -> Comment:
     """Change one's own comment within 15 minutes of posting; it shows as edited."""
-    consultation_check_participant(by, comment.consultation)
+    consultation_check_participant(user=by, consultation=comment.consultation)
     require_perm(
         by,
         "consultations.change_comment",
@@ -172,9 +174,9 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, comment: Comment, by) -> Comment:
+def comment_delete(*, comment: Comment, by: User) -> Comment:
     """Delete one's own comment; one with replies stays as a placeholder."""
-    consultation_check_participant(by, comment.consultation)
+    consultation_check_participant(user=by, consultation=comment.consultation)
     require_perm(
         by,
         "consultations.delete_comment",
@@ -217,7 +219,7 @@ def comment_delete(*, comment: Comment, by) -> Comment:
 
 
 @transaction.atomic
-def comment_flag(*, comment: Comment, reason: str, details: str = "", by) -> Flag:
+def comment_flag(*, comment: Comment, reason: str, details: str = "", by: User) -> Flag:
     """Report a comment to the moderators; once per person until it is dealt with."""
     _may_act(by, "consultations.flag_comment", comment)
     if reason not in FlagReason.values:

@@ -4,9 +4,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation, User
 from activity.services import activity_record
 from core.errors import Refusal
 from core.permissions import require_perm
+from recommendations.models import Recommendation
 
 from ..models import (
     STANCE_COUNTER,
@@ -53,19 +55,19 @@ def _may_act_for(by, organisation) -> None:
 def endorsement_set(
     *,
     consultation: Consultation,
-    recommendation,
-    organisation,
+    recommendation: Recommendation,
+    organisation: Organisation,
     stance: str,
     statement: str = "",
     cosign: Endorsement | None = None,
-    by,
+    by: User,
 ) -> Endorsement:
     """Take or change an organisation's stance; one per organisation, recommendation, consultation.
 
     With ``cosign``, the organisation co-signs another organisation's statement
     of reservations or opposition: it takes that stance and that text.
     """
-    consultation_check_participant(by, consultation)
+    consultation_check_participant(user=by, consultation=consultation)
     _check_in_scope(consultation, recommendation)
     _may_act_for(by, organisation)
     if cosign is not None:
@@ -171,10 +173,10 @@ def endorsement_set(
 
 
 @transaction.atomic
-def endorsement_withdraw(*, endorsement: Endorsement, by) -> Endorsement:
+def endorsement_withdraw(*, endorsement: Endorsement, by: User) -> Endorsement:
     """Withdraw an organisation's stance; the history keeps it."""
     consultation = endorsement.consultation
-    consultation_check_participant(by, consultation)
+    consultation_check_participant(user=by, consultation=consultation)
     _may_act_for(by, endorsement.organisation)
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.is_active:

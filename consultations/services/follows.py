@@ -3,8 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from activity.services import activity_record
 from core.errors import Refusal
+from recommendations.models import Recommendation
 
 from ..models import (
     Consultation,
@@ -19,7 +21,12 @@ from ._common import (
 
 
 @transaction.atomic
-def follow_set(*, consultation: Consultation | None = None, recommendation=None, by) -> Follow:
+def follow_set(
+    *,
+    consultation: Consultation | None = None,
+    recommendation: Recommendation | None = None,
+    by: User,
+) -> Follow:
     """Follow a consultation or a recommendation; following twice changes nothing."""
     _may_act(by, "consultations.follow_consultation")
     if (consultation is None) == (recommendation is None):
@@ -40,7 +47,12 @@ def follow_set(*, consultation: Consultation | None = None, recommendation=None,
 
 
 @transaction.atomic
-def follow_remove(*, consultation: Consultation | None = None, recommendation=None, by) -> bool:
+def follow_remove(
+    *,
+    consultation: Consultation | None = None,
+    recommendation: Recommendation | None = None,
+    by: User,
+) -> bool:
     _may_act(by, "consultations.follow_consultation")
     if (consultation is None) == (recommendation is None):
         raise Refusal(_("Choose what to stop following."))

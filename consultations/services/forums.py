@@ -1,16 +1,19 @@
 """Writes for Forum meetings and their consultations: creation, windows, closing."""
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from activity.models import Activity
 from activity.services import activity_record, moderation_action_record
 from core.errors import Refusal
 from core.permissions import has_perm
+from recommendations.models import Recommendation, Session
 
 from ..models import (
     Consultation,
@@ -29,7 +32,9 @@ from ._common import (
 
 
 @transaction.atomic
-def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) -> Forum:
+def forum_create(
+    *, name: str, city: str, country: str, starts_on: date, ends_on: date, by: User
+) -> Forum:
     _may_run_consultations(by, "consultations.manage_forum")
     if ends_on < starts_on:
         raise Refusal(_("A Forum meeting cannot end before it starts."))
@@ -42,7 +47,16 @@ def forum_create(*, name: str, city: str, country: str, starts_on, ends_on, by) 
 
 
 @transaction.atomic
-def forum_update(*, forum: Forum, name: str, city: str, country: str, starts_on, ends_on, by):
+def forum_update(
+    *,
+    forum: Forum,
+    name: str,
+    city: str,
+    country: str,
+    starts_on: date,
+    ends_on: date,
+    by: User,
+) -> Forum:
     _may_run_consultations(by, "consultations.manage_forum")
     if ends_on < starts_on:
         raise Refusal(_("A Forum meeting cannot end before it starts."))
@@ -83,13 +97,13 @@ def consultation_create(
     description: str = "",
     opens_at: datetime,
     closes_at: datetime | None = None,
-    closes_on=None,
+    closes_on: date | None = None,
     closes_anywhere_on_earth: bool = False,
     scope: str = ConsultationScope.ALL,
-    sessions=(),
-    recommendations=(),
-    moderators=(),
-    by,
+    sessions: Iterable[Session] = (),
+    recommendations: Iterable[Recommendation] = (),
+    moderators: Iterable[User] = (),
+    by: User,
 ) -> Consultation:
     """Open a consultation on a Forum meeting; portal moderators only."""
     _may_run_consultations(by, "consultations.add_consultation")
@@ -132,13 +146,13 @@ def consultation_update(
     description: str = "",
     opens_at: datetime,
     closes_at: datetime | None = None,
-    closes_on=None,
+    closes_on: date | None = None,
     closes_anywhere_on_earth: bool = False,
     scope: str = ConsultationScope.ALL,
-    sessions=(),
-    recommendations=(),
-    moderators=(),
-    by,
+    sessions: Iterable[Session] = (),
+    recommendations: Iterable[Recommendation] = (),
+    moderators: Iterable[User] = (),
+    by: User,
 ) -> Consultation:
     """Change a consultation; its moderators and portal moderators."""
     _may_moderate(by, consultation)
@@ -176,10 +190,10 @@ def consultation_extend(
     *,
     consultation: Consultation,
     closes_at: datetime | None = None,
-    closes_on=None,
+    closes_on: date | None = None,
     closes_anywhere_on_earth: bool = False,
     reason: str = "",
-    by,
+    by: User,
 ) -> Consultation:
     """Move the closing time later; a closed consultation may be reopened this way."""
     _may_moderate(by, consultation)
@@ -211,7 +225,7 @@ def consultation_extend(
 
 
 @transaction.atomic
-def consultation_close(*, consultation: Consultation, reason: str = "", by) -> Consultation:
+def consultation_close(*, consultation: Consultation, reason: str = "", by: User) -> Consultation:
     """Close a consultation now, before its planned end."""
     _may_moderate(by, consultation)
     if consultation.status == "closed":

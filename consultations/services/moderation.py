@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from activity.services import activity_record, moderation_action_record
 from core.errors import Refusal
 
@@ -65,7 +66,7 @@ def _comment_label(comment: Comment) -> str:
 
 
 @transaction.atomic
-def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
+def comment_hide(*, comment: Comment, reason: str, by: User) -> Comment:
     """Hide a comment with a reason; its author still sees it and why."""
     _may_moderate(by, comment.consultation)
     reason = _clean_text(
@@ -95,7 +96,7 @@ def comment_hide(*, comment: Comment, reason: str, by) -> Comment:
 
 
 @transaction.atomic
-def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
+def comment_restore(*, comment: Comment, reason: str = "", by: User) -> Comment:
     """Show a hidden comment again."""
     _may_moderate(by, comment.consultation)
     if not comment.is_hidden:
@@ -119,7 +120,7 @@ def comment_restore(*, comment: Comment, reason: str = "", by) -> Comment:
 
 
 @transaction.atomic
-def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
+def comment_flags_dismiss(*, comment: Comment, reason: str = "", by: User) -> int:
     """Close a comment's open flags without hiding it."""
     _may_moderate(by, comment.consultation)
     resolved = _resolve_flags(comment, by)
@@ -137,7 +138,7 @@ def comment_flags_dismiss(*, comment: Comment, reason: str = "", by) -> int:
 
 
 @transaction.atomic
-def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
+def thread_lock(*, comment: Comment, reason: str = "", by: User) -> Comment:
     """Lock a thread: no replies, edits or deletions within it."""
     _may_moderate(by, comment.consultation)
     root = comment.root if comment.root_id else comment
@@ -156,7 +157,7 @@ def thread_lock(*, comment: Comment, reason: str = "", by) -> Comment:
 
 
 @transaction.atomic
-def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
+def thread_unlock(*, comment: Comment, reason: str = "", by: User) -> Comment:
     _may_moderate(by, comment.consultation)
     root = comment.root if comment.root_id else comment
     if root.locked_at is None:
@@ -177,7 +178,7 @@ def thread_unlock(*, comment: Comment, reason: str = "", by) -> Comment:
 
 
 @transaction.atomic
-def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspension:
+def user_suspend(*, consultation: Consultation, user: User, reason: str, by: User) -> Suspension:
     """Bar a person from writing in one consultation."""
     _may_moderate(by, consultation)
     reason = _clean_text(
@@ -214,7 +215,7 @@ def user_suspend(*, consultation: Consultation, user, reason: str, by) -> Suspen
 
 
 @transaction.atomic
-def suspension_lift(*, suspension: Suspension, reason: str = "", by) -> Suspension:
+def suspension_lift(*, suspension: Suspension, reason: str = "", by: User) -> Suspension:
     _may_moderate(by, suspension.consultation)
     if suspension.lifted_at is not None:
         raise Refusal(_("This suspension has already been lifted."), kind="conflict")

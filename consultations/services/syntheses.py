@@ -4,7 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from activity.services import activity_record, moderation_action_record
+from recommendations.models import Recommendation
 
 from ..models import (
     SYNTHESIS_MAX_LENGTH,
@@ -23,7 +25,9 @@ from ._common import (
 
 
 @transaction.atomic
-def synthesis_write(*, consultation: Consultation, recommendation, body: str, by) -> Synthesis:
+def synthesis_write(
+    *, consultation: Consultation, recommendation: Recommendation, body: str, by: User
+) -> Synthesis:
     """Write or rewrite the moderators' synthesis of one recommendation's debate."""
     _may_moderate(by, consultation)
     _check_in_scope(consultation, recommendation)

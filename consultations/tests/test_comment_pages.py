@@ -73,8 +73,8 @@ def _expected(roots, sort):
 
 def _page(consultation, recommendation, viewer, sort, cursor, per_page=7):
     return comment_threads(
-        consultation,
-        recommendation,
+        consultation=consultation,
+        recommendation=recommendation,
         viewer=viewer,
         sort=sort,
         cursor=cursor or "",

@@ -28,7 +28,7 @@ from .factories import ConsultationFactory, MembershipFactory, RecommendationFac
     ],
 )
 def test_gender_suppression(counts, expected):
-    assert suppress_gender_counts(counts) == expected
+    assert suppress_gender_counts(counts_by_value=counts) == expected
 
 
 @pytest.mark.django_db
@@ -50,7 +50,9 @@ def test_pages_of_statements_follow_the_stances_taken_and_withdrawn():
         )
 
     def pages():
-        page = endorsement_page(consultation, recommendation, page_number=1, per_page=2)
+        page = endorsement_page(
+            consultation=consultation, recommendation=recommendation, page_number=1, per_page=2
+        )
         return page.paginator.count, page.paginator.num_pages
 
     assert pages() == (5, 3)
@@ -58,7 +60,9 @@ def test_pages_of_statements_follow_the_stances_taken_and_withdrawn():
         endorsement=stances[0], by=stances[0].organisation.memberships.get().user
     )
     assert pages() == (4, 2)
-    last = endorsement_page(consultation, recommendation, page_number=2, per_page=2)
+    last = endorsement_page(
+        consultation=consultation, recommendation=recommendation, page_number=2, per_page=2
+    )
     assert len(last.object_list) == 2 and not last.has_next()
 
 

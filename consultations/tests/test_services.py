@@ -402,7 +402,9 @@ def test_delete_with_replies_keeps_placeholder(consultation, recommendation, per
     root = post(consultation, recommendation, person)
     post(consultation, recommendation, UserFactory(), parent=root)
     services.comment_delete(comment=root, by=person)
-    threads = comment_threads(consultation, recommendation, viewer=person).threads
+    threads = comment_threads(
+        consultation=consultation, recommendation=recommendation, viewer=person
+    ).threads
     assert [t.pk for t in threads] == [root.pk]
     assert threads[0].display == "deleted" and len(threads[0].replies) == 1
 
@@ -414,7 +416,12 @@ def test_deleted_thread_without_replies_disappears(consultation, recommendation,
     reply = post(consultation, recommendation, UserFactory(), parent=root)
     services.comment_delete(comment=reply, by=reply.author)
     services.comment_delete(comment=root, by=person)
-    assert comment_threads(consultation, recommendation, viewer=person).threads == []
+    assert (
+        comment_threads(
+            consultation=consultation, recommendation=recommendation, viewer=person
+        ).threads
+        == []
+    )
 
 
 # --- hiding and flags -----------------------------------------------------------
@@ -434,7 +441,9 @@ def test_hidden_comment_visibility(consultation, recommendation, person, consult
     assert stats(consultation, recommendation).comment_count == 0
 
     def seen_by(viewer):
-        return comment_threads(consultation, recommendation, viewer=viewer).threads[0]
+        return comment_threads(
+            consultation=consultation, recommendation=recommendation, viewer=viewer
+        ).threads[0]
 
     stranger = seen_by(UserFactory())
     assert stranger.display == "hidden" and not stranger.show_body

@@ -251,7 +251,8 @@ def test_confirming_ones_email_removes_the_banner_at_once(url, debate):
 def test_each_page_of_statements_keeps_its_own_statements_and_address(url, debate, monkeypatch):
     # Two statements a page: the debate's four stances make two pages.
     monkeypatch.setattr(
-        "consultations.selectors.endorsement_page.__kwdefaults__", {"per_page": 2, "cached": False}
+        "consultations.selectors.endorsement_page.__kwdefaults__",
+        {"page_number": 1, "per_page": 2, "cached": False},
     )
     signed_in(UserFactory()).get(url)  # shared fragments, built on the first page of statements
     reader = signed_in(UserFactory())

@@ -74,14 +74,14 @@ def portal_moderators_only(view):
 
 def _consultation(pk: int, *, cached: bool = False) -> Consultation:
     try:
-        return selectors.consultation_get(pk, cached=cached)
+        return selectors.consultation_get(pk=pk, cached=cached)
     except Consultation.DoesNotExist:
         raise Http404 from None
 
 
 def _recommendation(consultation: Consultation, slug: str) -> Recommendation:
     try:
-        return selectors.recommendation_in_consultation(consultation, slug)
+        return selectors.recommendation_in_consultation(consultation=consultation, slug=slug)
     except Recommendation.DoesNotExist:
         raise Http404 from None
 

@@ -52,7 +52,9 @@ def _recommendation_context(
     What only the page's {% shared %} blocks show (the threads, the tally, the
     synthesis) is read lazily: when a block comes from the cache, it is not read.
     """
-    viewer = selectors.viewer_state(request.user, consultation, recommendation, cached=True)
+    viewer = selectors.viewer_state(
+        viewer=request.user, consultation=consultation, recommendation=recommendation, cached=True
+    )
     sort = request.GET.get("sort", "oldest")
     if sort not in selectors.COMMENT_SORTS:
         sort = "oldest"
@@ -62,12 +64,17 @@ def _recommendation_context(
     audience = _shared_audience(request.user, consultation, can_write)
     debate_versions = [
         f"consultation-meta:{consultation.pk}",
-        *selectors.discussion_versions(consultation, recommendation),
+        *selectors.discussion_versions(consultation=consultation, recommendation=recommendation),
     ]
 
     def threads():
         comments = selectors.comment_threads(
-            consultation, recommendation, viewer=request.user, sort=sort, cursor=cursor, cached=True
+            consultation=consultation,
+            recommendation=recommendation,
+            viewer=request.user,
+            sort=sort,
+            cursor=cursor,
+            cached=True,
         )
         _attach_comment_fragments(
             request, consultation, recommendation, comments, viewer, can_write
@@ -90,15 +97,19 @@ def _recommendation_context(
         "sort": sort,
         "comments": SimpleLazyObject(threads),
         "tally": SimpleLazyObject(
-            lambda: selectors.recommendation_tally(consultation, recommendation, cached=True)
+            lambda: selectors.recommendation_tally(
+                consultation=consultation, recommendation=recommendation, cached=True
+            )
         ),
         "synthesis": SimpleLazyObject(
-            lambda: selectors.synthesis_get(consultation, recommendation, cached=True)
+            lambda: selectors.synthesis_get(
+                consultation=consultation, recommendation=recommendation, cached=True
+            )
         ),
         "can_write": can_write,
         "closed_message": None
         if consultation.is_open
-        else consultation_closed_message(consultation),
+        else consultation_closed_message(consultation=consultation),
         "has_content_template": has_content_template,
         "sorts": [
             ("oldest", _("Oldest first")),
@@ -150,7 +161,10 @@ def _statements_part(request, consultation, recommendation, viewer, can_write, a
     return {
         "endorsement_page": SimpleLazyObject(
             lambda: selectors.endorsement_page(
-                consultation, recommendation, page_number=page_number, cached=True
+                consultation=consultation,
+                recommendation=recommendation,
+                page_number=page_number,
+                cached=True,
             )
         ),
         "statements_query": statements_query.urlencode(),
@@ -200,7 +214,7 @@ def _shared_audience(user, consultation, can_write) -> str | None:
 
     Moderators see real names and hidden text: their pages are always theirs alone.
     """
-    if is_moderator(user) or selectors.acts_as_moderator(user, consultation):
+    if is_moderator(user) or selectors.acts_as_moderator(viewer=user, consultation=consultation):
         return None
     if not user.is_authenticated:
         return role("anonymous")
@@ -257,7 +271,9 @@ def _attach_comment_fragments(request, consultation, recommendation, comments, v
         "comment-html",
         list(by_pk),
         audience=audience,
-        depends_on=selectors.discussion_versions(consultation, recommendation),
+        depends_on=selectors.discussion_versions(
+            consultation=consultation, recommendation=recommendation
+        ),
         render=render,
     )
     for comment in shown:
@@ -273,9 +289,9 @@ def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
     """
 
     def read():
-        consultation = selectors.consultation_get(pk)
+        consultation = selectors.consultation_get(pk=pk)
         recommendation = (
-            selectors.consultation_recommendations(consultation)
+            selectors.consultation_recommendations(consultation=consultation)
             .prefetch_related("examples", "themes")
             .get(slug=slug)
         )
@@ -306,7 +322,7 @@ def recommendation_detail(request, pk, slug):
 def comment_create(request, pk, slug):
     consultation, recommendation = _debate_subjects(pk, slug)
     # Only the organisations one may speak for are needed to post.
-    organisations = selectors.speaking_organisations(request.user)
+    organisations = selectors.speaking_organisations(viewer=request.user)
     form = CommentForm(request.POST, organisations=organisations, user=request.user)
     parent = None
     if form.is_valid():
@@ -331,7 +347,7 @@ def comment_create(request, pk, slug):
         else:
             sort = request.GET.get("sort", "oldest")
             # The page that shows the comment, found without counting threads.
-            cursor = selectors.comment_landing(comment, sort=sort)
+            cursor = selectors.comment_landing(comment=comment, sort=sort)
             url = debate_url(
                 consultation.pk,
                 recommendation.slug,
@@ -368,7 +384,7 @@ def comment_reply(request, pk):
     comment = _comment(pk)
     form = CommentForm(
         initial={"parent": comment.pk},
-        organisations=selectors.speaking_organisations(request.user),
+        organisations=selectors.speaking_organisations(viewer=request.user),
         user=request.user,
     )
     template = (
@@ -385,7 +401,7 @@ def comment_reply(request, pk):
 def comment_update(request, pk):
     comment = _comment(pk)
     try:
-        services.consultation_check_open(comment.consultation)
+        services.consultation_check_open(consultation=comment.consultation)
     except Refusal as error:
         return _refused(request, error, _back_to(comment))
     if not has_perm(request.user, "consultations.change_comment", comment):
@@ -406,7 +422,7 @@ def comment_update(request, pk):
 def comment_delete(request, pk):
     comment = _comment(pk)
     try:
-        services.consultation_check_open(comment.consultation)
+        services.consultation_check_open(consultation=comment.consultation)
     except Refusal as error:
         return _refused(request, error, _back_to(comment))
     if not has_perm(request.user, "consultations.delete_comment", comment):

@@ -35,7 +35,7 @@ from .debate import _debate_subjects, _recommendation_context
 def endorsement_set(request, pk, slug):
     consultation, recommendation = _debate_subjects(pk, slug)
     # Only the organisations one may act for are needed to take a stance.
-    representing = selectors.representing_organisations(request.user)
+    representing = selectors.representing_organisations(viewer=request.user)
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
     if "endorsement" in request.POST:
         form = CosignForm(request.POST, organisations=representing, user=request.user)

@@ -53,12 +53,16 @@ def consultation_detail(request, pk):
         "consultations/consultation_detail.html",
         {
             "consultation": consultation,
-            "figures": selectors.consultation_figures(consultation),
-            "recommendations": selectors.consultation_recommendation_rows(consultation),
-            "viewer": selectors.viewer_state(request.user, consultation, cached=True),
+            "figures": selectors.consultation_figures(consultation=consultation),
+            "recommendations": selectors.consultation_recommendation_rows(
+                consultation=consultation
+            ),
+            "viewer": selectors.viewer_state(
+                viewer=request.user, consultation=consultation, cached=True
+            ),
             "closed_message": None
             if consultation.is_open
-            else consultation_closed_message(consultation),
+            else consultation_closed_message(consultation=consultation),
         },
     )
 

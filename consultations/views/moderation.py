@@ -41,7 +41,7 @@ def synthesis_edit(request, pk, slug):
     denied = _moderator_guard(request, consultation)
     if denied:
         return denied
-    synthesis = selectors.synthesis_get(consultation, recommendation)
+    synthesis = selectors.synthesis_get(consultation=consultation, recommendation=recommendation)
     form = SynthesisForm(_data(request), initial={"body": synthesis.body if synthesis else ""})
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +174,7 @@ def suspension_list(request, pk):
         {
             "consultation": consultation,
             "form": form,
-            "suspensions": selectors.active_suspensions(consultation),
+            "suspensions": selectors.active_suspensions(consultation=consultation),
         },
     )
 
@@ -196,12 +196,12 @@ def suspension_lift(request, pk):
 
 @moderators_only
 def moderation_queue(request):
-    consultations = list(selectors.moderated_consultations(request.user))
+    consultations = list(selectors.moderated_consultations(viewer=request.user))
     chosen = None
     consultation_id = request.GET.get("consultation")
     if consultation_id and consultation_id.isdigit():
         chosen = next((c for c in consultations if c.pk == int(consultation_id)), None)
-    queue = selectors.moderation_queue(request.user, consultation=chosen)
+    queue = selectors.moderation_queue(viewer=request.user, consultation=chosen)
     page = Paginator(queue, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -212,7 +212,7 @@ def moderation_queue(request):
 
 @moderators_only
 def audit_log(request):
-    consultations = list(selectors.moderated_consultations(request.user))
+    consultations = list(selectors.moderated_consultations(viewer=request.user))
     form = AuditLogFilterForm(request.GET or None, consultations=consultations)
     filters = {}
     if form.is_valid():
@@ -222,7 +222,7 @@ def audit_log(request):
         if email:
             actor = get_user_model().objects.filter(email__iexact=email).first()
             filters["actor_id"] = actor.pk if actor else -1
-    actions = selectors.audit_log(request.user, **filters)
+    actions = selectors.audit_log(viewer=request.user, **filters)
     page = Paginator(actions, AUDIT_LOG_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -81,7 +81,7 @@ def test_figures_are_the_consultation_pages_figures(debate):
 
     consultation, *_rest = debate
     content = consolidated_content(consultation=consultation)
-    figures = consultation_figures(consultation)
+    figures = consultation_figures(consultation=consultation)
     assert content["participation"]["organisations"] == figures.organisations
     assert content["participation"]["endorsements"] == figures.endorsements
     assert content["participation"]["by_region"] == [

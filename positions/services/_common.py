@@ -65,7 +65,7 @@ class ReopenConfirmationNeeded(Refusal):
 
 
 def _may_participate(user: User, position: Position) -> None:
-    consultation_check_participant(user, position.consultation)
+    consultation_check_participant(user=user, consultation=position.consultation)
 
 
 def _may_edit(user: User, position: Position) -> None:

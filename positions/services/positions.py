@@ -72,7 +72,7 @@ def position_create(
     by: User,
 ) -> Position:
     """Start a position led by an organisation the person represents, with its first text."""
-    consultation_check_participant(by, consultation)
+    consultation_check_participant(user=by, consultation=consultation)
     require_perm(
         by,
         "accounts.act_for_organisation",

@@ -17,5 +17,5 @@ def _position(pk: int) -> Position:
 
 def _frozen_message(position: Position) -> str | None:
     if not position.consultation.is_open:
-        return consultation_closed_message(position.consultation)
+        return consultation_closed_message(consultation=position.consultation)
     return None

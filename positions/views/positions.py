@@ -31,7 +31,7 @@ from ._common import _frozen_message, _position
 
 def position_list(request, pk):
     try:
-        consultation = consultation_selectors.consultation_get(pk)
+        consultation = consultation_selectors.consultation_get(pk=pk)
     except Consultation.DoesNotExist:
         raise Http404 from None
     return render(
@@ -47,7 +47,7 @@ def position_list(request, pk):
             ),
             "closed_message": None
             if consultation.is_open
-            else consultation_closed_message(consultation),
+            else consultation_closed_message(consultation=consultation),
         },
     )
 
@@ -55,7 +55,7 @@ def position_list(request, pk):
 @login_required
 def position_create(request, pk):
     try:
-        consultation = consultation_selectors.consultation_get(pk)
+        consultation = consultation_selectors.consultation_get(pk=pk)
     except Consultation.DoesNotExist:
         raise Http404 from None
     organisations = [
@@ -65,7 +65,7 @@ def position_create(request, pk):
     ]
     list_url = reverse("positions:position-list", args=[consultation.pk])
     if not consultation.is_open:
-        messages.error(request, consultation_closed_message(consultation))
+        messages.error(request, consultation_closed_message(consultation=consultation))
         return redirect(list_url)
     if not organisations:
         messages.error(
@@ -76,7 +76,9 @@ def position_create(request, pk):
     form = PositionCreateForm(
         _data(request),
         organisations=organisations,
-        recommendations=consultation_selectors.consultation_recommendations(consultation),
+        recommendations=consultation_selectors.consultation_recommendations(
+            consultation=consultation
+        ),
     )
     return _form_view(
         request,
@@ -103,7 +105,9 @@ def position_update(request, pk):
         raise PermissionDenied
     form = PositionDetailsForm(
         _data(request),
-        recommendations=consultation_selectors.consultation_recommendations(position.consultation),
+        recommendations=consultation_selectors.consultation_recommendations(
+            consultation=position.consultation
+        ),
         initial={
             "title": position.title,
             "recommendations": list(position.recommendations.all()),
