@@ -24,6 +24,7 @@ from .endorsements import (
     endorsement_history,
     endorsement_list,
     endorsement_page,
+    endorsement_page_organisation_ids,
     recommendation_tally,
 )
 from .forums import (
@@ -79,6 +80,7 @@ __all__ = [
     "endorsement_history",
     "endorsement_list",
     "endorsement_page",
+    "endorsement_page_organisation_ids",
     "moderated_consultations",
     "moderation_queue",
     "participated_consultation_ids",

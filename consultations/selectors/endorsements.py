@@ -163,5 +163,27 @@ def endorsement_page(
     return page
 
 
+def endorsement_page_organisation_ids(
+    *, consultation: Consultation, recommendation: Recommendation, page_number: int | str = 1
+) -> list[int]:
+    """Which organisations' stances a page of statements shows, from the shared cache."""
+    return versioned(
+        "statement-organisations",
+        (consultation.pk, recommendation.pk),
+        audience=ANYONE,
+        depends_on=discussion_versions(consultation=consultation, recommendation=recommendation),
+        variant=(page_number,),
+        compute=lambda: [
+            endorsement.organisation_id
+            for endorsement in endorsement_page(
+                consultation=consultation,
+                recommendation=recommendation,
+                page_number=page_number,
+                cached=True,
+            ).object_list
+        ],
+    )
+
+
 def endorsement_history(*, endorsement: Endorsement) -> list[EndorsementChange]:
     return list(endorsement.changes.select_related("by").order_by("created_at", "id"))

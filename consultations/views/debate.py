@@ -151,12 +151,20 @@ def _statements_part(request, consultation, recommendation, viewer, can_write, a
     page_number = statements_query.pop("statements", ["1"])[-1]
     representing = viewer.representing_organisations
     cosign_offered = can_write and bool(representing)
-    # A lone organisation's own statement offers no co-signing: readers who
-    # speak for it share a copy without that button.
+    # A lone organisation's own statement offers no co-signing: on the page
+    # that shows it, readers who speak for it share a copy without that button.
     excluded = ()
     if len(representing) == 1:
         own = viewer.endorsements.get(representing[0].pk)
-        if own is not None and own.is_active and own.is_cosignable:
+        if (
+            own is not None
+            and own.is_active
+            and own.is_cosignable
+            and own.organisation_id
+            in selectors.endorsement_page_organisation_ids(
+                consultation=consultation, recommendation=recommendation, page_number=page_number
+            )
+        ):
             excluded = (own.organisation_id,)
     return {
         "endorsement_page": SimpleLazyObject(
