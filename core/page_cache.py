@@ -179,19 +179,13 @@ def cache_key(entity: str, pk, *, audience: str, versions=(), variant=()) -> str
     language and time zone are always read here, never passed, so no value
     can be stored without them.
     """
-    if pk is None or pk == "":
-        raise ValueError("A cache key needs the entity and its id.")
-    return _key(_scope(entity, audience, versions, variant), pk)
-
-
-def _scope(entity: str, audience: str, versions, variant) -> str:
-    """Everything in a key but the id: computed once for many ids (``fragments``)."""
-    if not entity:
+    if not entity or pk is None or pk == "":
         raise ValueError("A cache key needs the entity and its id.")
     if audience not in (ANYONE, ANONYMOUS) and not audience.startswith(("role:", "person:")):
         raise ValueError(f"Unknown audience for a cache key: {audience!r}.")
     parts = [
         entity,
+        str(pk),
         audience,
         get_language() or "",
         timezone.get_current_timezone_name(),
@@ -202,13 +196,6 @@ def _scope(entity: str, audience: str, versions, variant) -> str:
     return f"{entity}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _key(scope: str, pk) -> str:
-    if isinstance(pk, int):
-        return f"{scope}:{pk}"
-    # Ids that are addresses or tuples: hashed, so a key never holds spaces or runs long.
-    return f"{scope}:" + hashlib.sha256(repr(pk).encode()).hexdigest()
-
-
 def versioned(entity: str, pk, *, audience: str, depends_on: list[str], variant=(), compute):
     """``compute()``, shared through the cache until one of the versions it ``depends_on`` changes.
 
@@ -217,26 +204,6 @@ def versioned(entity: str, pk, *, audience: str, depends_on: list[str], variant=
     """
     key = cache_key(entity, pk, audience=audience, versions=versions(depends_on), variant=variant)
     return cached(key, compute)
-
-
-def fragments(entity: str, pks, *, audience: str, depends_on: list[str], variant=(), render):
-    """HTML for each id in ``pks``, from the cache; ``render(missing ids)`` makes the rest.
-
-    One round trip reads them all; what is rendered is kept for the others.
-    Readers who miss the same ids together render them once (``cached``).
-    """
-    scope = _scope(entity, audience, versions(depends_on), variant)
-    keys = {_key(scope, pk): pk for pk in pks}
-    found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
-    missing = [pk for pk in keys.values() if pk not in found]
-    if missing:
-        fresh = cached(_key(scope, ("missing", *missing)), lambda: render(missing))
-        by_pk = {pk: key for key, pk in keys.items()}
-        cache.set_many(
-            {by_pk[pk]: value for pk, value in fresh.items()}, timeout=page_cache_seconds() or 60
-        )
-        found.update(fresh)
-    return found
 
 
 # How long a request waits for another one that is computing the value it misses.

@@ -5,10 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string, select_template
+from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +15,7 @@ from accounts.rules import is_moderator
 from core.errors import Refusal
 from core.http import post_data as _data
 from core.http import refuse as _refused
-from core.page_cache import ANYONE, fragments, person, reader_version, role, versioned
+from core.page_cache import ANYONE, person, reader_version, role, versioned
 from core.permissions import has_perm
 from recommendations.models import Recommendation
 
@@ -68,7 +67,7 @@ def _recommendation_context(
     ]
 
     def threads():
-        comments = selectors.comment_threads(
+        return selectors.comment_threads(
             consultation=consultation,
             recommendation=recommendation,
             viewer=request.user,
@@ -76,10 +75,6 @@ def _recommendation_context(
             cursor=cursor,
             cached=True,
         )
-        _attach_comment_fragments(
-            request, consultation, recommendation, comments, viewer, can_write
-        )
-        return comments
 
     statements = _statements_part(
         request, consultation, recommendation, viewer, can_write, audience
@@ -237,55 +232,6 @@ def _threads_audience(user, viewer, audience, debate_versions) -> dict:
         "threads_audience": person(user.pk),
         "threads_versions": [*debate_versions, reader_version(user.pk)],
     }
-
-
-def _attach_comment_fragments(request, consultation, recommendation, comments, viewer, can_write):
-    """Give each comment the HTML every reader of its kind sees, rendered once and shared.
-
-    A comment renders alike for every reader who is neither its author nor a
-    moderator, given the reader's kind (anonymous, signed in, able to write),
-    language and time zone; those fragments are shared through the cache under
-    the debate's versions, so any write to the debate renders them afresh.
-    Authors and moderators always get their comments rendered for them.
-    """
-    user = request.user
-    shown = [
-        comment
-        for thread in comments.threads
-        for comment in (thread, *thread.replies)
-        if not comment.viewer_is_author
-    ]
-    if not shown:
-        return
-    audience = _shared_audience(user, consultation, can_write)
-    if audience is None:
-        return
-    by_pk = {comment.pk: comment for comment in shown}
-
-    def render(missing) -> dict:
-        context = {
-            "consultation": consultation,
-            "viewer": viewer,
-            "can_write": can_write,
-            "user": user,
-            "request": request,
-        }
-        return {
-            pk: render_to_string("consultations/_comment.html", {**context, "comment": by_pk[pk]})
-            for pk in missing
-        }
-
-    html = fragments(
-        "comment-html",
-        list(by_pk),
-        audience=audience,
-        depends_on=selectors.discussion_versions(
-            consultation=consultation, recommendation=recommendation
-        ),
-        render=render,
-    )
-    for comment in shown:
-        comment.fragment = mark_safe(html[comment.pk])  # noqa: S308 - our template
 
 
 def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:
