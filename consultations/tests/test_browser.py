@@ -130,3 +130,38 @@ def test_commenting_works_without_javascript(browser, live_server):
     page.wait_for_load_state()
     assert Comment.objects.get(parent=comment).body == "And a reply without JavaScript."
     context.close()
+
+
+def test_co_signing_works_without_javascript(browser, live_server):
+    """Each statement's button submits the reader's one co-signing form (HTML's form attribute)."""
+    from consultations import services
+    from consultations.models import Stance
+
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    author = MembershipFactory(organisation=OrganisationFactory(name="Remittance Watch"))
+    statement = services.endorsement_set(
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation=author.organisation,
+        stance=Stance.OPPOSE,
+        statement="Not without a fee cap.",
+        by=author.user,
+    )
+    reader = UserFactory()
+    first = MembershipFactory(user=reader, organisation=OrganisationFactory(name="Diaspora Link"))
+    second = MembershipFactory(user=reader, organisation=OrganisationFactory(name="Union Abroad"))
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, reader.email)
+    page.goto(f"/consultations/{consultation.pk}/recommendations/{recommendation.slug}/")
+    page.get_by_label("Co-sign as").select_option(label=second.organisation.name)
+    page.get_by_role("button", name="Co-sign this statement").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your organisation has co-signed this statement.").is_visible()
+    cosigned = Endorsement.objects.get(organisation=second.organisation)
+    assert cosigned.cosigned == statement and cosigned.stance == Stance.OPPOSE
+    assert not Endorsement.objects.filter(organisation=first.organisation).exists()
+    context.close()
