@@ -19,7 +19,7 @@ from consultations.models import (
     RecommendationStats,
     Stance,
 )
-from portal.management.commands.generate_load_data import LOAD_TITLE
+from portal.load_data import LOAD_TITLE
 from recommendations.models import Recommendation
 
 pytestmark = pytest.mark.django_db
