@@ -280,16 +280,6 @@ class CosignForm(forms.Form):
         self.organisations = {org.pk: org for org in organisations}
 
 
-class WithdrawForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
-
-    def __init__(self, *args, organisations=(), user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [
-            (org.pk, org.name_for(user)) for org in organisations
-        ]
-
-
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong with it?"), choices=FlagReason.choices, widget=forms.RadioSelect

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -79,11 +78,6 @@ def _recommendation_context(
     statements = _statements_part(
         request, consultation, recommendation, viewer, can_write, audience
     )
-    try:
-        select_template(["recommendations/_recommendation_content.html"])
-        has_content_template = True
-    except Exception:  # the recommendations app may not ship it
-        has_content_template = False
     return {
         "consultation": consultation,
         "recommendation": recommendation,
@@ -105,7 +99,6 @@ def _recommendation_context(
         "closed_message": None
         if consultation.is_open
         else consultation_closed_message(consultation=consultation),
-        "has_content_template": has_content_template,
         "sorts": [
             ("oldest", _("Oldest first")),
             ("newest", _("Newest first")),
@@ -142,8 +135,9 @@ def _statements_part(request, consultation, recommendation, viewer, can_write, a
     Representatives who may write share a copy with co-signing buttons; the
     buttons submit the reader's own co-signing form, rendered apart.
     """
-    statements_query = request.GET.copy()
-    page_number = statements_query.pop("statements", ["1"])[-1]
+    query = request.GET.copy()
+    page_number = query.pop("statements", ["1"])[-1]
+    statements_query = query.urlencode()  # the page's other parameters, kept by its links
     representing = viewer.representing_organisations
     cosign_offered = can_write and bool(representing)
     # A lone organisation's own statement offers no co-signing: on the page
@@ -170,11 +164,11 @@ def _statements_part(request, consultation, recommendation, viewer, can_write, a
                 cached=True,
             )
         ),
-        "statements_query": statements_query.urlencode(),
+        "statements_query": statements_query,
         "cosign_offered": cosign_offered,
         "statements_audience": role("cosigner") if cosign_offered and audience else audience,
         "cosign_excluded": excluded,
-        "statements_variant": (page_number, statements_query.urlencode(), excluded),
+        "statements_variant": (page_number, statements_query, excluded),
     }
 
 
