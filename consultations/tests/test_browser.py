@@ -165,3 +165,36 @@ def test_co_signing_works_without_javascript(browser, live_server):
     assert cosigned.cosigned == statement and cosigned.stance == Stance.OPPOSE
     assert not Endorsement.objects.filter(organisation=first.organisation).exists()
     context.close()
+
+
+def test_debate_columns_fit_a_320_px_screen(browser, live_server):
+    """On a narrow screen the debate's columns stack within the screen, whatever the tally holds."""
+    from consultations import services
+    from consultations.models import Stance
+
+    consultation = ConsultationFactory()
+    recommendation = RecommendationFactory()
+    representative = MembershipFactory(
+        organisation=OrganisationFactory(name="Government delegation of a long-named country")
+    ).user
+    services.endorsement_set(
+        consultation=consultation,
+        recommendation=recommendation,
+        organisation=representative.memberships.get().organisation,
+        stance=Stance.RESERVATIONS,
+        statement="With reservations about enforcement.",
+        by=representative,
+    )
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 320, "height": 800}
+    )
+    page = context.new_page()
+    log_in(page, representative.email)
+    page.goto(f"/consultations/{consultation.pk}/recommendations/{recommendation.slug}/")
+    page.get_by_text("By kind of organisation and by region").click()
+    right = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.two-col > *')]"
+        ".map(column => column.getBoundingClientRect().right))"
+    )
+    assert right <= 320
+    context.close()
