@@ -1,15 +1,16 @@
 """Load scenarios for bench/run: one user class per scenario, run one at a time.
 
 Configuration comes from the JSON file named by BENCH_CONFIG (written by
-bench/run from `generate_load_data --describe`). The X-Queries header of each
-response is collected per request name and written to BENCH_QUERIES_OUT when
-the run ends.
+bench/run from `generate_load_data --describe`). The X-Queries and X-Server-Ms
+headers of each response are collected per request name and written to
+BENCH_QUERIES_OUT when the run ends.
 """
 
 import itertools
 import json
 import os
 import random
+import time
 from collections import defaultdict
 
 from locust import FastHttpUser, constant, events, task
@@ -21,6 +22,8 @@ HOT_SET = CONFIG["hot"]
 API_PATH = CONFIG.get("api_path", "/api/v1/recommendations/")
 SEARCH_WORDS = ["remittances", "diaspora", "recruitment fees", "women", "return migration"]
 QUERIES: dict[str, list[int]] = defaultdict(list)
+SERVER_MS: dict[str, list[list[float]]] = defaultdict(list)  # [wall, cpu] per request
+SPAN: dict[str, list[float]] = {}  # [first start, last end] of each request name
 ACCOUNT_NUMBERS = itertools.count()
 
 
@@ -33,8 +36,16 @@ class Portal(FastHttpUser):
     wait_time = constant(0)
 
     def get(self, path: str, name: str):
+        started = time.time()
         with self.client.get(path, name=name, catch_response=True) as response:
             self._check(response, name)
+        self._span(name, started)
+
+    @staticmethod
+    def _span(name: str, started: float) -> None:
+        """When requests of this name first started and last ended: their own window."""
+        first, _last = SPAN.get(name, (started, started))
+        SPAN[name] = [min(first, started), time.time()]
 
     def _check(self, response, name: str, expected=(200,)):
         if response.status_code not in expected:
@@ -43,6 +54,9 @@ class Portal(FastHttpUser):
         queries = response.headers.get("X-Queries")
         if queries is not None:
             QUERIES[name].append(int(queries))
+        server = response.headers.get("X-Server-Ms")
+        if server is not None:
+            SERVER_MS[name].append([float(part) for part in server.split()])
         response.success()
 
     def csrf_token(self) -> str:
@@ -78,6 +92,7 @@ class SignedIn(Portal):
 
     def post(self, path: str, data: dict, name: str):
         data = {**data, "csrfmiddlewaretoken": self.csrf_token()}
+        started = time.time()
         with self.client.post(
             path,
             data=data,
@@ -87,6 +102,7 @@ class SignedIn(Portal):
             headers={"Referer": f"{self.host}{path}"},
         ) as response:
             self._check(response, name, expected=(302, 303))
+        self._span(name, started)
         # A browser shows the confirmation on the next page and forgets it; without
         # this, confirmations would pile up in the cookie with every post.
         for cookie in list(self.client.cookiejar):
@@ -149,7 +165,8 @@ class SignedInBrowse(SignedIn):
     through them, under a name of its own: twenty readers opening five
     debates in the same second is a burst no consultation sees, and within a
     20 s run it would decide the scenario's p95 by itself. bench/run reports
-    those first openings apart.
+    those first openings apart and counts the scenario's requests per second
+    from its first browsing request on.
     """
 
     def on_start(self):
@@ -201,4 +218,4 @@ def write_query_counts(environment, **kwargs):
     path = os.environ.get("BENCH_QUERIES_OUT")
     if path:
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(QUERIES, handle)
+            json.dump({"queries": QUERIES, "server_ms": SERVER_MS, "span": SPAN}, handle)
