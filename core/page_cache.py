@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -204,6 +205,63 @@ def versioned(entity: str, pk, *, audience: str, depends_on: list[str], variant=
     """
     key = cache_key(entity, pk, audience=audience, versions=versions(depends_on), variant=variant)
     return cached(key, compute)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One ``{% shared %}`` block of a page: what it is, who shares it, what it depends on."""
+
+    entity: str
+    ids: tuple
+    audience: str | None  # falsy: this reader's copy is rendered afresh and never kept
+    depends_on: tuple[str, ...]
+    key: str | None = None  # set by read_blocks
+    found: object = None  # what the cache held under ``key`` when the page was read
+
+
+def block(entity: str, *ids, audience: str | None, depends_on: list[str]) -> Block:
+    return Block(entity, ids, audience, tuple(depends_on))
+
+
+def read_blocks(**blocks: Block) -> dict[str, Block]:
+    """The page's ``blocks`` with their keys and what the cache holds, in one round trip.
+
+    A view declares the blocks of its page and hands them to its template,
+    where ``{% shared blocks.<name> %}`` marks what each one shows.
+    """
+    keys = {
+        name: cache_key(b.entity, b.ids, audience=b.audience, versions=versions(list(b.depends_on)))
+        for name, b in blocks.items()
+        if b.audience
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    return {
+        name: Block(
+            b.entity, b.ids, b.audience, b.depends_on, keys.get(name), found.get(keys.get(name))
+        )
+        for name, b in blocks.items()
+    }
+
+
+def frame_blocks(request) -> dict[str, Block]:
+    """The blocks of the site's frame (base.html) for a view that reads its page's blocks.
+
+    The header is the reader's own (their name, their links, the notice to
+    confirm their email address) until anything about them changes; the
+    footer is the same for everyone. A view that does not read them gets a
+    frame rendered afresh.
+    """
+    user = request.user
+    signed_in = user.is_authenticated
+    return {
+        "site_header": block(
+            "site-header",
+            request.GET.get("q", ""),
+            audience=person(user.pk) if signed_in else ANONYMOUS,
+            depends_on=[reader_version(user.pk)] if signed_in else [],
+        ),
+        "site_footer": block("site-footer", "frame", audience=ANYONE, depends_on=[]),
+    }
 
 
 # How long a request waits for another one that is computing the value it misses.

@@ -234,6 +234,23 @@ def discussion_versions(*, consultation: Consultation, recommendation: Recommend
     return ["names", f"discussion:{consultation.pk}:{recommendation.slug}"]
 
 
+def _page_data(consultation, recommendation, sort, cursor, per_page, *, cached) -> dict:
+    """The rows of one page of threads, shared through the cache with ``cached``."""
+    position = decode_cursor(cursor, sort)
+    if position is None:
+        cursor = ""
+    if not cached:
+        return _thread_page(consultation, recommendation, sort, position, per_page)
+    return versioned(
+        "threads",
+        (consultation.pk, recommendation.pk),
+        audience=ANYONE,
+        depends_on=discussion_versions(consultation=consultation, recommendation=recommendation),
+        variant=(sort, cursor, per_page),
+        compute=lambda: _thread_page(consultation, recommendation, sort, position, per_page),
+    )
+
+
 def comment_threads(
     *,
     consultation: Consultation,
@@ -255,31 +272,13 @@ def comment_threads(
     """
     if sort not in COMMENT_SORTS:
         sort = "oldest"
-    position = decode_cursor(cursor, sort)
-    if position is None:
-        cursor = ""
-    names = discussion_versions(consultation=consultation, recommendation=recommendation)
-    if cached:
-        data = versioned(
-            "threads",
-            (consultation.pk, recommendation.pk),
-            audience=ANYONE,
-            depends_on=names,
-            variant=(sort, cursor, per_page),
-            compute=lambda: _thread_page(consultation, recommendation, sort, position, per_page),
-        )
-    else:
-        data = _thread_page(consultation, recommendation, sort, position, per_page)
+    data = _page_data(consultation, recommendation, sort, cursor, per_page, cached=cached)
     threads = data["threads"]
     if data["previous"] is None and data["next"] is None:
         count = len(threads)  # the whole debate is on this page: nothing to count
     elif cached:
-        count = versioned(
-            "thread-count",
-            (consultation.pk, recommendation.pk),
-            audience=ANYONE,
-            depends_on=names,
-            compute=lambda: _thread_count(consultation, recommendation),
+        count = comment_thread_count(
+            consultation=consultation, recommendation=recommendation, sort=sort, cursor=cursor
         )
     else:
         count = _thread_count(consultation, recommendation)
@@ -302,6 +301,75 @@ def comment_threads(
         previous_cursor=data["previous"],
         next_cursor=data["next"],
         last_cursor=last_cursor(sort) if data["next"] else None,
+    )
+
+
+def comment_thread_count(
+    *,
+    consultation: Consultation,
+    recommendation: Recommendation,
+    sort: str = "oldest",
+    cursor: str = "",
+) -> int:
+    """How many threads the debate shows, from the shared cache.
+
+    Worked out once per change to the debate, from the page of threads the
+    reader asks for (``sort``, ``cursor``): counted only when that page does
+    not hold them all.
+    """
+    if sort not in COMMENT_SORTS:
+        sort = "oldest"
+
+    def count() -> int:
+        data = _page_data(
+            consultation, recommendation, sort, cursor, COMMENTS_PER_PAGE, cached=True
+        )
+        if data["previous"] is None and data["next"] is None:
+            return len(data["threads"])
+        return _thread_count(consultation, recommendation)
+
+    return versioned(
+        "thread-count",
+        (consultation.pk, recommendation.pk),
+        audience=ANYONE,
+        depends_on=discussion_versions(consultation=consultation, recommendation=recommendation),
+        compute=count,
+    )
+
+
+def comment_page_author_ids(
+    *,
+    consultation: Consultation,
+    recommendation: Recommendation,
+    sort: str = "oldest",
+    cursor: str = "",
+) -> frozenset[int]:
+    """Who wrote the comments a page of threads shows, from the shared cache.
+
+    A reader sees their own comments with links of their own (edit, delete,
+    no flag): only a page that shows one of them differs from what other
+    readers of their kind see.
+    """
+
+    def authors() -> frozenset[int]:
+        page = comment_threads(
+            consultation=consultation,
+            recommendation=recommendation,
+            viewer=AnonymousUser(),
+            sort=sort,
+            cursor=cursor,
+            cached=True,
+        )
+        comments = [c for thread in page.threads for c in (thread, *thread.replies)]
+        return frozenset(c.author_id for c in comments if c.author_id is not None)
+
+    return versioned(
+        "thread-authors",
+        (consultation.pk, recommendation.pk),
+        audience=ANYONE,
+        depends_on=discussion_versions(consultation=consultation, recommendation=recommendation),
+        variant=(sort, cursor),
+        compute=authors,
     )
 
 

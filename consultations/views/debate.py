@@ -14,7 +14,16 @@ from accounts.rules import is_moderator
 from core.errors import Refusal
 from core.http import post_data as _data
 from core.http import refuse as _refused
-from core.page_cache import ANYONE, person, reader_version, role, versioned
+from core.page_cache import (
+    ANYONE,
+    block,
+    frame_blocks,
+    person,
+    read_blocks,
+    reader_version,
+    role,
+    versioned,
+)
 from core.permissions import has_perm
 from recommendations.models import Recommendation
 
@@ -60,10 +69,6 @@ def _recommendation_context(
         cursor = request.GET.get("cursor", "")
     can_write = consultation.is_open and not viewer.is_suspended
     audience = _shared_audience(request.user, consultation, can_write)
-    debate_versions = [
-        f"consultation-meta:{consultation.pk}",
-        *selectors.discussion_versions(consultation=consultation, recommendation=recommendation),
-    ]
 
     def threads():
         return selectors.comment_threads(
@@ -78,6 +83,12 @@ def _recommendation_context(
     statements = _statements_part(
         request, consultation, recommendation, viewer, can_write, audience
     )
+
+    def own_on_page() -> bool:
+        return request.user.pk in selectors.comment_page_author_ids(
+            consultation=consultation, recommendation=recommendation, sort=sort, cursor=cursor
+        )
+
     return {
         "consultation": consultation,
         "recommendation": recommendation,
@@ -104,21 +115,22 @@ def _recommendation_context(
             ("newest", _("Newest first")),
             ("replies", _("Most replies")),
         ],
+        # A callable: the template asks for it only when the block that shows it is rendered.
+        "thread_count": lambda: selectors.comment_thread_count(
+            consultation=consultation, recommendation=recommendation, sort=sort, cursor=cursor
+        ),
         # What readers of one kind share, rendered once ({% shared %} in the templates).
-        "debate_versions": debate_versions,
-        # What every reader but a moderator sees alike.
-        "common_audience": ANYONE if audience is not None else None,
-        # A reader's own comments carry their edit and delete links: theirs alone.
-        **_threads_audience(request.user, viewer, audience, debate_versions),
-        # The reader's own forms, kept for them alone until they or the debate change.
-        "own_audience": person(request.user.pk)
-        if audience is not None
-        and request.user.is_authenticated
-        and comment_form is None
-        and endorsement_form is None
-        else None,
-        "own_versions": [*debate_versions, reader_version(request.user.pk)],
-        "threads_variant": (sort, cursor),  # what selects the page of threads
+        "blocks": _blocks(
+            request,
+            consultation,
+            recommendation,
+            viewer=viewer,
+            audience=audience,
+            variants={"threads": (sort, cursor), "statements": statements.pop("variant")},
+            statements_audience=statements.pop("audience"),
+            own_forms=comment_form is None and endorsement_form is None,
+            own_on_page=own_on_page,
+        ),
         "endorsement_set_url": reverse(
             "consultations:endorsement-set", args=[consultation.pk, recommendation.slug]
         ),
@@ -166,9 +178,10 @@ def _statements_part(request, consultation, recommendation, viewer, can_write, a
         ),
         "statements_query": statements_query,
         "cosign_offered": cosign_offered,
-        "statements_audience": role("cosigner") if cosign_offered and audience else audience,
         "cosign_excluded": excluded,
-        "statements_variant": (page_number, statements_query, excluded),
+        # Who shares the page of statements, and what selects it (see _blocks).
+        "audience": role("cosigner") if cosign_offered and audience else audience,
+        "variant": (page_number, statements_query, excluded),
     }
 
 
@@ -179,21 +192,17 @@ def _form_parts(
     comment_form: CommentForm | None = None,
     endorsement_form: EndorsementForm | None = None,
 ) -> dict:
-    """The reader's forms and their organisations' own stances."""
+    """The reader's forms and their organisations' own stances.
+
+    Forms made here are built lazily: when the reader's own blocks come from
+    the cache, they are not built.
+    """
     if comment_form is None:
-        comment_form = CommentForm(organisations=viewer.speaking_organisations, user=request.user)
-    own = next(iter(viewer.endorsements.values()), None)
-    if endorsement_form is None and viewer.representing_organisations:
-        initial = {}
-        if own is not None and own.is_active:
-            initial = {
-                "organisation": own.organisation_id,
-                "stance": own.stance,
-                "statement": own.statement,
-            }
-        endorsement_form = EndorsementForm(
-            organisations=viewer.representing_organisations, user=request.user, initial=initial
+        comment_form = SimpleLazyObject(
+            lambda: CommentForm(organisations=viewer.speaking_organisations, user=request.user)
         )
+    if endorsement_form is None and viewer.representing_organisations:
+        endorsement_form = SimpleLazyObject(lambda: _endorsement_form(request, viewer))
     return {
         "comment_form": comment_form,
         "endorsement_form": endorsement_form,
@@ -204,6 +213,21 @@ def _form_parts(
         "own_endorsements": [e for e in viewer.endorsements.values() if e.is_active],
         "endorsement_histories": list(viewer.endorsements.values()),
     }
+
+
+def _endorsement_form(request, viewer) -> EndorsementForm:
+    """The stance box, filled with the stance of the reader's organisation, if it has one."""
+    own = next(iter(viewer.endorsements.values()), None)
+    initial = {}
+    if own is not None and own.is_active:
+        initial = {
+            "organisation": own.organisation_id,
+            "stance": own.stance,
+            "statement": own.statement,
+        }
+    return EndorsementForm(
+        organisations=viewer.representing_organisations, user=request.user, initial=initial
+    )
 
 
 def _shared_audience(user, consultation, can_write) -> str | None:
@@ -218,14 +242,66 @@ def _shared_audience(user, consultation, can_write) -> str | None:
     return role("writer" if can_write else "reader")
 
 
-def _threads_audience(user, viewer, audience, debate_versions) -> dict:
-    """Who shares the page of threads: the reader's kind, or the reader alone once they wrote."""
-    if audience is None or not viewer.has_commented:
-        return {"threads_audience": audience, "threads_versions": debate_versions}
-    return {
-        "threads_audience": person(user.pk),
-        "threads_versions": [*debate_versions, reader_version(user.pk)],
-    }
+def _blocks(
+    request,
+    consultation,
+    recommendation,
+    *,
+    viewer,
+    audience,
+    variants,
+    statements_audience,
+    own_forms,
+    own_on_page,
+) -> dict:
+    """The page's {% shared %} blocks: who shares each one, read in one round trip.
+
+    Moderators (``audience`` None) see real names and hidden text: their
+    pages are always theirs alone. A page of threads that shows one of the
+    reader's own comments (edit and delete links) is theirs alone too, and so
+    are their own forms, kept until they or the debate change.
+    """
+    user = request.user
+    ids = (consultation.pk, recommendation.pk)
+    debate = [
+        f"consultation-meta:{consultation.pk}",
+        *selectors.discussion_versions(consultation=consultation, recommendation=recommendation),
+    ]
+    own = [*debate, reader_version(user.pk)]
+    common = ANYONE if audience is not None else None
+    mine = person(user.pk) if audience is not None and user.is_authenticated else None
+    threads_audience = audience
+    if audience is not None and viewer.has_commented and own_on_page():
+        threads_audience = mine
+    return read_blocks(
+        **frame_blocks(request),
+        text=block("debate-text", *ids, audience=common, depends_on=debate),
+        tally=block("debate-tally", *ids, audience=common, depends_on=debate),
+        comment_form=block(
+            "debate-comment-form",
+            *ids,
+            variants["threads"][0],
+            audience=mine if own_forms else None,
+            depends_on=own,
+        ),
+        own_stance=block(
+            "debate-own-stance", *ids, audience=mine if own_forms else None, depends_on=own
+        ),
+        threads=block(
+            "debate-threads",
+            *ids,
+            *variants["threads"],
+            audience=threads_audience,
+            depends_on=own if threads_audience == mine else debate,
+        ),
+        statements=block(
+            "debate-statements",
+            *ids,
+            *variants["statements"],
+            audience=statements_audience,
+            depends_on=debate,
+        ),
+    )
 
 
 def _debate_subjects(pk: int, slug: str) -> tuple[Consultation, Recommendation]:

@@ -1,16 +1,24 @@
 """``{% shared %}``: a part of a page that readers of one audience share, kept in the cache.
 
+    # the view declares the page's blocks and reads them in one round trip
+    blocks = read_blocks(
+        tally=block("tally", consultation.pk, recommendation.pk,
+                    audience=ANYONE, depends_on=versions),
+    )
+
+    {# the template marks what each one shows #}
     {% load shared_fragments %}
-    {% shared "tally" consultation.pk recommendation.pk audience=audience depends_on=versions %}
-      ... nothing in here may depend on the reader beyond ``audience`` ...
+    {% shared blocks.tally %}
+      ... nothing in here may depend on the reader beyond the block's audience ...
     {% endshared %}
 
 Like Django's ``{% cache %}``, but keyed by core.page_cache.cache_key: the
-entity named first, the values after it as its id, the audience (ANYONE, a
-role or one person; a falsy audience renders the block afresh, uncached) and
-the current values of the ``depends_on`` versions, with the language and
-time zone. The block is rendered in the page's own template pass: the rest
-of the page is rendered for each request around it.
+block's entity and ids, its audience (ANYONE, a role or one person; a falsy
+audience, or no block at all, renders it afresh, uncached) and the current
+values of the versions it depends on, with the language and time zone. A block the cache
+does not hold is rendered in the page's own template pass and kept for the
+others (core.page_cache.cached); the rest of the page is rendered for each
+request around it.
 
 A block may hold forms. Their CSRF token is the only per-visitor value it
 may show: while the block is rendered for the cache, ``csrf_token`` is a
@@ -23,30 +31,29 @@ import secrets
 
 from django import template
 
-from core.page_cache import cache_key, cached, versions
+from core.page_cache import Block, cached
 
 register = template.Library()
 
 
 class SharedNode(template.Node):
-    def __init__(self, nodelist, entity, vary_on, audience, depends_on):
+    def __init__(self, nodelist, block):
         self.nodelist = nodelist
-        self.entity = entity
-        self.vary_on = vary_on
-        self.audience = audience
-        self.depends_on = depends_on
+        self.block = block
 
     def render(self, context):
-        audience = self.audience.resolve(context)
-        if not audience:
+        block = self.block.resolve(context)
+        if not block:  # a view that reads no blocks: rendered afresh
             return self.nodelist.render(context)
-        key = cache_key(
-            self.entity.resolve(context),
-            tuple(value.resolve(context) for value in self.vary_on),
-            audience=audience,
-            versions=versions(list(self.depends_on.resolve(context))),
-        )
-        pieces = cached(key, lambda: self._pieces(context))
+        if not isinstance(block, Block) or (block.audience and block.key is None):
+            raise template.TemplateSyntaxError(
+                "{% shared %} takes a block read by the view (core.page_cache.read_blocks)."
+            )
+        if block.key is None:
+            return self.nodelist.render(context)
+        pieces = block.found
+        if pieces is None:
+            pieces = cached(block.key, lambda: self._pieces(context))
         if len(pieces) == 1:
             return pieces[0]
         return str(context.get("csrf_token")).join(pieces)
@@ -63,26 +70,10 @@ class SharedNode(template.Node):
 @register.tag
 def shared(parser, token):
     bits = token.split_contents()
-    if len(bits) < 4:
+    if len(bits) != 2:
         raise template.TemplateSyntaxError(
-            "{% shared %} takes a name, the values that identify it, audience= and depends_on=."
+            "{% shared %} takes one block declared by the view: {% shared blocks.name %}."
         )
-    options = {}
-    vary_on = []
-    for bit in bits[2:]:
-        name, equals, value = bit.partition("=")
-        if equals and name in ("audience", "depends_on"):
-            options[name] = parser.compile_filter(value)
-        else:
-            vary_on.append(parser.compile_filter(bit))
-    if set(options) != {"audience", "depends_on"}:
-        raise template.TemplateSyntaxError("{% shared %} needs audience= and depends_on=.")
     nodelist = parser.parse(("endshared",))
     parser.delete_first_token()
-    return SharedNode(
-        nodelist,
-        parser.compile_filter(bits[1]),
-        vary_on,
-        options["audience"],
-        options["depends_on"],
-    )
+    return SharedNode(nodelist, parser.compile_filter(bits[1]))
