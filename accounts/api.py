@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from core.api import PortalViewSetMixin
+from core.converters import IdConverter
 
 from . import rules
 from .filters import OrganisationFilter
@@ -26,6 +27,7 @@ from .serializers import OrganisationSerializer
 )
 class OrganisationViewSet(PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
+    lookup_value_regex = IdConverter.regex  # a huge or negative id is a 404
     filter_backends = [DjangoFilterBackend]
     filterset_class = OrganisationFilter
 

@@ -497,13 +497,13 @@ class OpenDataCSV(StrictQueryParamsMixin, APIView):
 
 
 urlpatterns = [
-    ("consultations/<int:pk>/comments/", CommentListCreate, "consultation-comments"),
-    ("consultations/<int:pk>/endorsements/", EndorsementListSet, "consultation-endorsements"),
-    ("consultations/<int:pk>/tallies/", TallyList, "consultation-tallies"),
-    ("consultations/<int:pk>/tallies/<slug:slug>/", TallyDetail, "consultation-tally"),
-    ("consultations/<int:pk>/follow/", ConsultationFollow, "consultation-follow"),
-    ("consultations/<int:pk>/open-data.json", OpenDataJSON, "consultation-open-data-json"),
-    ("consultations/<int:pk>/open-data.csv", OpenDataCSV, "consultation-open-data-csv"),
+    ("consultations/<id:pk>/comments/", CommentListCreate, "consultation-comments"),
+    ("consultations/<id:pk>/endorsements/", EndorsementListSet, "consultation-endorsements"),
+    ("consultations/<id:pk>/tallies/", TallyList, "consultation-tallies"),
+    ("consultations/<id:pk>/tallies/<slug:slug>/", TallyDetail, "consultation-tally"),
+    ("consultations/<id:pk>/follow/", ConsultationFollow, "consultation-follow"),
+    ("consultations/<id:pk>/open-data.json", OpenDataJSON, "consultation-open-data-json"),
+    ("consultations/<id:pk>/open-data.csv", OpenDataCSV, "consultation-open-data-csv"),
     ("recommendations/<slug:slug>/follow/", RecommendationFollow, "recommendation-follow"),
 ]
 urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in urlpatterns]

@@ -1,14 +1,16 @@
-"""What every API endpoint shares: errors, pagination, strict query parameters,
-throttles and personal-token digests.
+"""What every API endpoint shares: errors, the JSON parser, pagination, strict
+query parameters, throttles and personal-token digests.
 
 Errors always read ``{"detail": "...", "errors": {"field": ["..."]}}``.
 """
 
 import hashlib
+import io
 
 import django_filters
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
@@ -18,6 +20,7 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -42,6 +45,59 @@ class Conflict(exceptions.APIException):
     def __init__(self, detail=None, *, current=None):
         super().__init__(detail)
         self.current = current
+
+
+# --- the JSON parser ------------------------------------------------------
+
+# Deeper than any body the API takes (a comment, a stance, a revision, a list of them).
+MAX_JSON_DEPTH = 32
+
+
+class NestedTooDeeply(exceptions.ParseError):
+    default_detail = gettext_lazy("The JSON body is nested too deeply.")
+    default_code = "too_deep"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class PortalJSONParser(JSONParser):
+    """JSON bodies of at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes, nested at most MAX_JSON_DEPTH deep.
+
+    A larger body is a 413 and a deeper one a 400 with a sentence, never a
+    server error: Python's parser gives up on deep nesting with a
+    RecursionError, which DRF does not catch.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(body) > limit:
+            raise PayloadTooLarge
+        try:
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            raise NestedTooDeeply from None
+        if _deeper_than(data, MAX_JSON_DEPTH):
+            raise NestedTooDeeply
+        return data
 
 
 def _flatten(value) -> list[str]:
@@ -72,6 +128,8 @@ def api_exception_handler(exc, context):
         message = str(exc.message)
         field = exc.field or "non_field_errors"
         return Response(error_body(message, {field: [message]}), status=STATUS_BY_KIND[exc.kind])
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit, on a body read before
+        exc = PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -112,6 +170,8 @@ def api_exception_handler(exc, context):
         response.data = error_body(_("Nothing was found here."))
     elif isinstance(exc, exceptions.MethodNotAllowed):
         response.data = error_body(_("This method is not allowed here."))
+    elif isinstance(exc, NestedTooDeeply | PayloadTooLarge):
+        response.data = error_body(exc.detail)
     elif isinstance(exc, exceptions.ParseError):
         response.data = error_body(_("The request body could not be read."))
     elif isinstance(exc, exceptions.UnsupportedMediaType):

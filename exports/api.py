@@ -63,7 +63,7 @@ class VersionList(StrictQueryParamsMixin, APIView):
 
 urlpatterns = [
     path(
-        "consultations/<int:pk>/consolidated-versions/",
+        "consultations/<id:pk>/consolidated-versions/",
         VersionList.as_view(),
         name="consolidated-version-list",
     ),

@@ -38,6 +38,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("tokens/", token_views.api_token_list, name="api-token-list"),
-    path("tokens/<int:pk>/revoke/", token_views.api_token_revoke, name="api-token-revoke"),
+    path("tokens/<id:pk>/revoke/", token_views.api_token_revoke, name="api-token-revoke"),
     path("v1/", include((v1_patterns, "api"), namespace="api")),
 ]

@@ -218,15 +218,15 @@ class SignatureWithdraw(StrictQueryParamsMixin, APIView):
 
 
 urlpatterns = [
-    path("consultations/<int:pk>/positions/", PositionList.as_view(), name="position-list"),
-    path("positions/<int:pk>/", PositionDetail.as_view(), name="position-detail"),
-    path("positions/<int:pk>/revisions/", RevisionListCreate.as_view(), name="revision-create"),
+    path("consultations/<id:pk>/positions/", PositionList.as_view(), name="position-list"),
+    path("positions/<id:pk>/", PositionDetail.as_view(), name="position-detail"),
+    path("positions/<id:pk>/revisions/", RevisionListCreate.as_view(), name="revision-create"),
     path(
-        "positions/<int:pk>/revisions/<int:number>/",
+        "positions/<id:pk>/revisions/<id:number>/",
         RevisionDetail.as_view(),
         name="revision-detail",
     ),
-    path("positions/<int:pk>/amendments/", AmendmentCreate.as_view(), name="amendment-create"),
-    path("positions/<int:pk>/signatures/", SignatureCreate.as_view(), name="signature-create"),
-    path("signatures/<int:pk>/", SignatureWithdraw.as_view(), name="signature-withdraw"),
+    path("positions/<id:pk>/amendments/", AmendmentCreate.as_view(), name="amendment-create"),
+    path("positions/<id:pk>/signatures/", SignatureCreate.as_view(), name="signature-create"),
+    path("signatures/<id:pk>/", SignatureWithdraw.as_view(), name="signature-withdraw"),
 ]

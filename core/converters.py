@@ -1,0 +1,24 @@
+"""Path converters shared by every app's URLs."""
+
+from django.urls import register_converter
+
+
+class IdConverter:
+    """A database id in a URL: up to 18 digits, which always fit a 64-bit integer.
+
+    Anything longer, negative or not a number matches no URL, so it is a 404
+    rather than an overflow in the database (SQLite refuses integers past
+    2**63 - 1 with a server error).
+    """
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+def register() -> None:
+    register_converter(IdConverter, "id")
