@@ -320,6 +320,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
+    # Ids in paths (core.converters.IdConverter): whole numbers of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
     "TITLE": "GFMD civil society portal API",
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
