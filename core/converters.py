@@ -2,6 +2,14 @@
 
 from django.urls import register_converter
 
+# The largest id a URL, a form or a query may carry: 18 digits fit any 64-bit integer column.
+LARGEST_ID = 10**18 - 1
+
+
+def parse_id(value: str) -> int | None:
+    """A submitted id as a number, or None when it is not one a database can hold."""
+    return int(value) if value.isdigit() and int(value) <= LARGEST_ID else None
+
 
 class IdConverter:
     """A database id in a URL: up to 18 digits, which always fit a 64-bit integer.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, VerificationStatus
+from core.converters import LARGEST_ID
 
 from .models import (
     BODY_MAX_LENGTH,
@@ -97,8 +98,8 @@ class RestoreForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    old = forms.IntegerField(label=_("From revision"), min_value=1)
-    new = forms.IntegerField(label=_("To revision"), min_value=1)
+    old = forms.IntegerField(label=_("From revision"), min_value=1, max_value=LARGEST_ID)
+    new = forms.IntegerField(label=_("To revision"), min_value=1, max_value=LARGEST_ID)
 
 
 class ParagraphCommentForm(forms.Form):

@@ -59,7 +59,5 @@ urlpatterns = [
         name="signature-withdraw",
     ),
     path("positions/<id:pk>/how-it-was-made/", views.position_made, name="position-made"),
-    path(
-        "positions/<id:pk>/download.<str:fmt>", views.position_download, name="position-download"
-    ),
+    path("positions/<id:pk>/download.<str:fmt>", views.position_download, name="position-download"),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.converters import parse_id
 from core.errors import Refusal
 from core.http import refuse as _refused
 from core.permissions import has_perm
@@ -124,14 +125,14 @@ def endorsement_withdraw(request, pk, slug):
     consultation = _consultation(pk)
     recommendation = _recommendation(consultation, slug)
     url = reverse("consultations:recommendation-detail", args=[pk, slug]) + "#endorse"
-    organisation_id = request.POST.get("organisation", "")
+    organisation_id = parse_id(request.POST.get("organisation", ""))
     endorsement = (
         Endorsement.objects.filter(
             consultation=consultation,
             recommendation=recommendation,
-            organisation_id=int(organisation_id),
+            organisation_id=organisation_id,
         ).first()
-        if organisation_id.isdigit()
+        if organisation_id is not None
         else None
     )
     if endorsement is None:

@@ -127,6 +127,10 @@ def test_bad_input_gives_form_errors_not_500(client, position, editor):
     assert response.status_code == 302
     response = client.get(_url("position-diff", position.pk), {"old": "7", "new": "9"})
     assert response.status_code == 404
+    # Past what the database holds (SQLite raised OverflowError): a form error too.
+    huge = "99999999999999999999"
+    response = client.get(_url("position-diff", position.pk), {"old": "1", "new": huge})
+    assert response.status_code == 302
     assert client.get(_url("position-download", position.pk, "exe")).status_code == 404
     assert client.get(_url("paragraph-comment", position.pk, 99)).status_code == 404
 
