@@ -1,4 +1,7 @@
-"""Bad input is a clear 4xx, never a server error: nested or huge JSON, and ids past what a database holds."""
+"""Bad input is a clear 4xx, never a server error.
+
+Nested or huge JSON, and ids past what a database holds.
+"""
 
 import json
 import re
