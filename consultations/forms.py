@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import ModerationAction
+from core.converters import LARGEST_ID
 from recommendations.models import Recommendation, Session
 
 from .models import (
@@ -270,7 +271,7 @@ class EndorsementForm(forms.Form):
 
 class CosignForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("Co-sign as"), coerce=int)
-    endorsement = forms.IntegerField(widget=forms.HiddenInput)
+    endorsement = forms.IntegerField(widget=forms.HiddenInput, max_value=LARGEST_ID)
 
     def __init__(self, *args, organisations=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -817,7 +817,7 @@ def test_odd_input_never_fails(client, consultation, recommendation, representat
     huge = "99999999999999999999999"
     assert client.post(withdraw, {"organisation": huge}).status_code == 302
     assert client.post(endorse, {"organisation": huge, "stance": "support"}).status_code == 200
-    assert client.post(endorse, {"endorsement": huge, "organisation": "1"}).status_code == 404
+    assert client.post(endorse, {"endorsement": huge, "organisation": "1"}).status_code == 302
     assert client.post(create, {"body": "x", "parent": huge}).status_code == 200
     assert client.post(create, {"body": "x", "parent": "999999"}).status_code == 200
     assert client.post(create, {"body": "x", "organisation": "zz"}).status_code == 200
