@@ -34,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -236,9 +236,7 @@ def read_blocks(**blocks: Block) -> dict[str, Block]:
     }
     found = cache.get_many(list(keys.values())) if keys else {}
     return {
-        name: Block(
-            b.entity, b.ids, b.audience, b.depends_on, keys.get(name), found.get(keys.get(name))
-        )
+        name: replace(b, key=keys.get(name), found=found.get(keys.get(name)))
         for name, b in blocks.items()
     }
 
